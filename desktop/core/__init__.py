@@ -1,0 +1,1 @@
+"""Pure core: options, URL and OAuth logic, policies and pages. Never imports Qt (a test enforces it)."""

@@ -1,0 +1,1 @@
+"""Asyncio services that need no Qt: the loopback listener, the login flow, the browser launcher, logs."""

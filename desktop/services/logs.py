@@ -1,0 +1,46 @@
+"""Logging: stderr plus a rotating file below the data directory, with secrets redacted.
+
+The redaction runs on the final message text, so a code, token or secret that reaches a log call by
+accident (inside a URL, a JSON body, a header) is masked before it is written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+_SECRET_PARAMS = re.compile(
+    r"(?i)\b(code|state|access_token|refresh_token|id_token|code_verifier|client_secret|clientSecret|jwt"
+    r"|assertion|password|token|ws_access_token)(=|\":\s*\"|':\s*')([^&\s\"']+)"
+)
+_AUTH_HEADER = re.compile(r"(?i)\b(authorization:?\s*(?:bearer|basic)\s+)(\S+)")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def redact(text: str) -> str:
+    """Mask values of secret-looking parameters and Authorization headers."""
+    text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
+    """Log to stderr and to ``log_dir/embeddable-desktop.log`` (rotated); returns the file path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "embeddable-desktop.log"
+    formatter = RedactingFormatter(LOG_FORMAT)
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    stream_handler = logging.StreamHandler()
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in (file_handler, stream_handler):
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    return path

@@ -1,0 +1,179 @@
+"""The RFC 8252 loopback listener that receives the browser's redirect after sign-in.
+
+asyncio + h11 (a real HTTP/1.1 parser rather than string splitting). It binds 127.0.0.1 only, serves one
+path, answers everything else with 404, accepts GET only, and answers each connection once and closes
+it. Every connection runs in its own task with a hard deadline and a size limit, so a slow, oversized
+or malformed request never blocks the real callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import socket
+import sys
+from collections.abc import Callable
+
+import h11
+
+from desktop.core import pages
+from desktop.core.errors import ListenerError, PortInUse
+from desktop.core.urls import CALLBACK_PATH, LOOPBACK_BIND_HOST
+
+log = logging.getLogger("desktop.auth.listener")
+
+#: Handles a GET of the callback path; gets the query string (without "?"), returns the page to send.
+CallbackHandler = Callable[[str], pages.Page]
+
+MAX_REQUEST_BYTES = 16 * 1024
+REQUEST_DEADLINE_SECONDS = 10.0
+MAX_CONNECTIONS = 32
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if sys.platform == "win32":
+            # Without it Windows lets a second program bind the same port and steal the callback.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+        else:
+            # Only allows re-binding over TIME_WAIT; Linux still refuses a port someone listens on.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK_BIND_HOST, port))
+        sock.listen(16)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class LoopbackListener:
+    """One listener on ``127.0.0.1:port``; open it only while a login is pending."""
+
+    def __init__(self, port: int, handler: CallbackHandler, *, setting: str = "--redirect-port") -> None:
+        self._port = port
+        self._handler = handler
+        self._setting = setting
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._server is not None
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    async def start(self) -> None:
+        """Bind and start serving.
+
+        Raises:
+            PortInUse: the port is taken (the message names the port and the setting).
+            ListenerError: any other failure to bind.
+        """
+        if self._server is not None:
+            return
+        try:
+            sock = _bind(self._port)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1), errno.EACCES):
+                raise PortInUse(
+                    f"Port {self._port} on {LOOPBACK_BIND_HOST} is already in use by another program, so "
+                    "the browser cannot return to the app after sign-in.",
+                    help_hint=f"Close that program or choose another port with {self._setting} (and register "
+                    f"the matching redirect URI for your app).",
+                ) from None
+            raise ListenerError(f"Cannot listen on {LOOPBACK_BIND_HOST}:{self._port}: {exc.strerror}") from None
+        self._port = sock.getsockname()[1]
+        self._server = await asyncio.start_server(self._on_connection, sock=sock)
+        log.info("listening on http://%s:%d%s", LOOPBACK_BIND_HOST, self._port, CALLBACK_PATH)
+
+    async def close(self) -> None:
+        """Stop accepting and drop connections that are still talking; safe to call twice."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        current = asyncio.current_task()
+        for task in list(self._connections):
+            if task is not current:
+                task.cancel()
+        await server.wait_closed()
+        log.info("listener on port %d closed", self._port)
+
+    async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        if len(self._connections) >= MAX_CONNECTIONS:
+            writer.close()
+            return
+        self._connections.add(task)
+        try:
+            async with asyncio.timeout(REQUEST_DEADLINE_SECONDS):
+                await self._serve_one(reader, writer)
+        except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
+            pass
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _serve_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_BYTES)
+        try:
+            request = await self._read_request(conn, reader)
+        except h11.RemoteProtocolError as exc:
+            log.info("malformed request on the listener: %s", exc)
+            status = exc.error_status_hint
+            await self._send(conn, writer, pages.Page(status, "Bad request", pages.bad_request().body))
+            return
+        if request is None:
+            return
+        target = request.target.decode("ascii", "replace")
+        path, _, query = target.partition("?")
+        if path != CALLBACK_PATH:
+            page = pages.not_found()
+        elif request.method != b"GET":
+            page = pages.method_not_allowed()
+        else:
+            page = self._handler(query)
+        await self._send(conn, writer, page)
+
+    @staticmethod
+    async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> h11.Request | None:
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                data = await reader.read(4096)
+                conn.receive_data(data)  # b"" marks end of stream; h11 then reports ConnectionClosed
+                continue
+            if isinstance(event, h11.Request):
+                return event
+            if isinstance(event, h11.ConnectionClosed):
+                return None
+
+    @staticmethod
+    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, page: pages.Page) -> None:
+        body = page.render()
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+            *pages.SECURITY_HEADERS,
+        ]
+        if page.status == 405:
+            headers.append(("Allow", "GET"))
+        try:
+            data = conn.send(h11.Response(status_code=page.status, headers=headers))
+            data = (data or b"") + (conn.send(h11.Data(data=body)) or b"") + (conn.send(h11.EndOfMessage()) or b"")
+        except h11.LocalProtocolError:
+            return  # the peer's state does not allow a response (e.g. it closed mid-request)
+        writer.write(data)
+        await writer.drain()

@@ -1,0 +1,1 @@
+"""The thin Qt shell around the core and the services."""

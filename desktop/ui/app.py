@@ -1,0 +1,110 @@
+"""Start-up, in order: options → logging → Chromium flags → Qt → profile → window → widget load.
+
+The widget load is started as early as possible: nothing slow (keyring, network, migrations) runs
+before it, and Qt is imported only once the options are known to be valid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+from desktop import APP_ID, APP_NAME, __version__
+from desktop.core.chromium_flags import chromium_flags
+from desktop.core.errors import UsageError
+from desktop.core.options import LaunchOptions, parse_options
+from desktop.services.logs import setup_logging
+
+log = logging.getLogger("desktop")
+
+#: Extra PEM CA certificates trusted by the web profile (custom servers behind a private CA, tests).
+EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
+def run(argv: list[str]) -> int:
+    """Run the app; returns the process exit status (2 for bad options)."""
+    try:
+        options = parse_options(argv, _default_data_dir())
+    except UsageError as exc:
+        for problem in exc.problems:
+            print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
+        return 2
+    log_path = setup_logging(options.data_dir / "logs")
+    log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
+    for warning in options.warnings:
+        log.warning(warning)
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
+        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root
+    )
+    return _run_qt(options, log_path)
+
+
+def _run_qt(options: LaunchOptions, log_path: Path) -> int:
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.profile import create_profile
+    from desktop.ui.window import MainWindow
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    extra_ca = os.environ.get(EXTRA_CA_ENV)
+    profile = create_profile(options.profile_name, options.data_dir, app,
+                             extra_ca_file=Path(extra_ca) if extra_ca else None)
+    window = MainWindow(options, profile, log_path=str(log_path))
+    window.load_widget()  # first: the widget starts loading before anything else happens
+    window.errors.install_excepthook()
+    app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
+    window.show()
+    window.show_startup_notices()
+
+    # Quitting always goes through this event, so the loop stops from inside itself and the shutdown
+    # below runs (listener closed, page released before the profile, storage flushed).
+    quit_event = asyncio.Event()
+    app.setQuitOnLastWindowClosed(False)
+    window.quit_requested.connect(quit_event.set)
+    app.aboutToQuit.connect(quit_event.set)  # e.g. the desktop session is ending
+
+    # Python signal handlers only run when Python gets control; this timer gives it control while Qt's
+    # loop is idle, so SIGTERM quits through the event loop like the Quit action.
+    ticker = QTimer(app)
+    ticker.start(250)
+    ticker.timeout.connect(lambda: None)
+    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_event.set))
+
+    async def main() -> None:
+        await quit_event.wait()
+        log.info("quitting")
+        await window.shutdown()
+        window.deleteLater()
+        await asyncio.sleep(0.1)  # Qt deletes the page before the profile, so storage is flushed
+        profile.deleteLater()
+        await asyncio.sleep(0.1)
+
+    with loop:
+        loop.run_until_complete(main())
+    log.info("%s stopped", APP_NAME)
+    return 0

@@ -1,0 +1,183 @@
+"""The main window: the widget view, the notice bar, and the wiring between page, bridge and login."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon
+from PySide6.QtWebEngineCore import QWebEngineNewWindowRequest, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+
+from desktop import APP_NAME, __version__
+from desktop.core.errors import LauncherError, PopupRefused
+from desktop.core.options import LaunchOptions
+from desktop.core.policy import PopupAction
+from desktop.core.widget_url import build_widget_url
+from desktop.services.browser import open_with_command
+from desktop.services.login import LoginFlow
+from desktop.ui.bridge import PageBridge
+from desktop.ui.errors import ErrorPresenter, NoticeBar
+from desktop.ui.popups import LoginPopup
+from desktop.ui.widget_page import WidgetPage
+
+log = logging.getLogger("desktop.ui")
+
+DEMO_CLIENT_NOTICE = (
+    "No client id is configured, so the widget's demo client signs you in inside this window. "
+    "Single sign-on may fail there; register your own app and start with --client-id for sign-in "
+    "through your browser."
+)
+
+
+class MainWindow(QMainWindow):
+    #: The person (or the OS) asked to quit; the app stops its loop and shuts down in order.
+    quit_requested = Signal()
+
+    def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str) -> None:
+        super().__init__()
+        self.options = options
+        self.signed_in: bool | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._popups: list[LoginPopup] = []
+        self._callback_received_at = 0.0
+
+        title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
+        self.setWindowTitle(title)
+        self.resize(380, 640)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.notice_bar = NoticeBar(central)
+        self.view = QWebEngineView(central)
+        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+        self.errors = ErrorPresenter(self.notice_bar, log_path)
+
+        self.page = WidgetPage(profile, options, self.view, open_in_app=self._open_login_popup,
+                               reload_blocked=self.login_pending)
+        self.view.setPage(self.page)
+        self.bridge = PageBridge(self.page)
+        self.bridge.message_received.connect(self._on_widget_message)
+        self.page.popup_requested.connect(self._on_popup)
+        self.page.loadFinished.connect(self._on_load_finished)
+
+        self.login: LoginFlow | None = None
+        if options.client_id is not None:
+            self.login = LoginFlow(
+                app_server=options.app_server,
+                client_id=options.client_id,
+                redirect_uri=options.redirect_uri,
+                port=options.redirect_port,
+                open_browser=self.open_in_browser,
+                observer=self,
+            )
+
+    def set_icon(self, icon: QIcon) -> None:
+        self.setWindowIcon(icon)
+
+    def load_widget(self) -> None:
+        url = build_widget_url(self.options, __version__)
+        log.info("loading the widget from %s", self.options.widget_url)
+        self.page.load(QUrl(url))
+
+    def show_startup_notices(self) -> None:
+        for warning in self.options.warnings:
+            self.errors.show_notice(warning, "warning")
+        if self.login is None:
+            self.errors.show_notice(DEMO_CLIENT_NOTICE, "warning")
+
+    def login_pending(self) -> bool:
+        return self.login is not None and self.login.pending
+
+    # --- events from the widget -------------------------------------------------------------------
+    def _on_widget_message(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "rc-login-popup-notify":
+            self._start_login(message.get("oAuthUri"))
+        elif kind == "rc-login-status-notify":
+            self.signed_in = bool(message.get("loggedIn"))
+            log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
+
+    def _start_login(self, url: object) -> None:
+        if self.login is None:
+            log.warning("ignored rc-login-popup-notify: no client id, the widget uses its own popup")
+            return
+        if not isinstance(url, str):
+            self.errors.show_error(PopupRefused("The widget asked to sign in without a sign-in address."))
+            return
+        self._spawn(self.login.begin(url))
+
+    def _on_popup(self, url: str, action: PopupAction) -> None:
+        if action is PopupAction.SYSTEM_BROWSER_LOGIN:
+            self._start_login(url)
+        elif action is PopupAction.EXTERNAL:
+            log.info("opening a link from the widget in the browser")
+            try:
+                self.open_in_browser(url)
+            except LauncherError as exc:
+                self.errors.show_error(exc)
+        else:
+            scheme = url.split(":", 1)[0][:20]
+            log.warning("refused to open a %r link from the widget", scheme)
+            refused = PopupRefused(f"The phone tried to open a {scheme}: address; it was blocked.")
+            self.errors.show_error(refused)
+
+    def _open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:
+        popup = LoginPopup(self.page.profile(), request, self)
+        self._popups.append(popup)
+        popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)
+        popup.show()
+
+    def _on_load_finished(self, ok: bool) -> None:
+        log.info("widget page %s", "loaded" if ok else "failed to load")
+
+    # --- LoginObserver ----------------------------------------------------------------------------
+    def deliver_callback(self, callback_uri: str) -> None:
+        started = time.perf_counter()
+        self.bridge.post({"type": "rc-adapter-authorization-code", "callbackUri": callback_uri})
+        log.info("sign-in callback handed to the widget in %.1f ms", (time.perf_counter() - started) * 1000)
+        self.bring_to_front()
+
+    def login_failed(self, error: LauncherError) -> None:
+        self.errors.show_error(error)
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def open_in_browser(self, url: str) -> None:
+        """Open ``url`` in the system browser (or the ``--browser`` command)."""
+        if self.options.browser_command:
+            open_with_command(self.options.browser_command, url)
+        elif not QDesktopServices.openUrl(QUrl(url)):
+            raise LauncherError("Could not open the default browser.",
+                                help_hint="Set one in your system settings, or start with --browser COMMAND.")
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def shutdown(self) -> None:
+        """Close the listener and release the page before the profile (so storage is flushed)."""
+        if self.login is not None:
+            await self.login.aclose()
+        for popup in list(self._popups):
+            popup.close()
+            popup.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # No tray yet: closing the window quits the app (through the event loop, so storage is saved).
+        event.accept()
+        self.quit_requested.emit()
