@@ -1,0 +1,208 @@
+"""The loopback listener and the login flow over real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+import pytest
+
+from desktop.core.errors import AuthorizeUrlRejected, LauncherError, LoginError, LoginTimedOut, PortInUse
+from desktop.services.login import LoginFlow
+
+SERVER = "https://platform.devtest.ringcentral.com"
+CLIENT = "client-1"
+CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def authorize_url(port: int, state: str) -> str:
+    return SERVER + "/restapi/oauth/authorize?" + urlencode({
+        "response_type": "code", "redirect_uri": f"http://127.0.0.1:{port}/oauth/callback", "client_id": CLIENT,
+        "state": state, "code_challenge": CHALLENGE, "code_challenge_method": "S256"})
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.delivered: list[str] = []
+        self.failures: list[LauncherError] = []
+        self.opened: list[str] = []
+
+    def deliver_callback(self, callback_uri: str) -> None:
+        self.delivered.append(callback_uri)
+
+    def login_failed(self, error: LauncherError) -> None:
+        self.failures.append(error)
+
+
+async def raw(port: int, data: bytes, *, read: bool = True) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(data)
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5) if read else b""
+    writer.close()
+    return answer
+
+
+async def get(port: int, target: str) -> tuple[int, dict[str, str], str]:
+    answer = await raw(port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body.decode()
+
+
+def run_flow(test: Callable[[LoginFlow, Recorder, int], Awaitable[None]], timeout: float = 300.0) -> Recorder:
+    recorder = Recorder()
+    port = free_port()
+
+    async def main() -> None:
+        flow = LoginFlow(app_server=SERVER, client_id=CLIENT, redirect_uri=f"http://127.0.0.1:{port}/oauth/callback",
+                         port=port, open_browser=recorder.opened.append, observer=recorder, timeout=timeout)
+        try:
+            await test(flow, recorder, port)
+        finally:
+            await flow.aclose()
+
+    asyncio.run(main())
+    return recorder
+
+
+def test_valid_callback_is_delivered_once_and_the_listener_closes() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        assert not flow.listener.is_open
+        await flow.begin(authorize_url(port, "st-1"))
+        assert flow.pending and flow.listener.is_open and rec.opened == [authorize_url(port, "st-1")]
+        with pytest.raises(OSError):  # bound to 127.0.0.1 only, not to the whole loopback range
+            await asyncio.open_connection("127.0.0.2", port)
+        status, headers, body = await get(port, "/oauth/callback?code=THE-CODE&state=st-1")
+        assert status == 200 and "Signed in" in body
+        assert "THE-CODE" not in body
+        assert headers["cache-control"] == "no-store" and headers["referrer-policy"] == "no-referrer"
+        assert headers["content-type"].startswith("text/html")
+        assert "<script" not in body and "http" not in body.split("<body>")[1]  # no external resources
+        assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=THE-CODE&state=st-1"]
+        assert not flow.pending
+        await asyncio.sleep(0.2)
+        assert not flow.listener.is_open
+        with pytest.raises(OSError):
+            await raw(port, b"GET /oauth/callback HTTP/1.1\r\n\r\n")
+    rec = run_flow(scenario)
+    assert rec.failures == []
+
+
+def test_other_paths_methods_and_bad_states() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st-1"))
+        assert (await get(port, "/favicon.ico"))[0] == 404
+        assert (await get(port, "/"))[0] == 404
+        assert (await get(port, "/oauth/callback/extra?code=x&state=st-1"))[0] == 404
+        post = await raw(port, b"POST /oauth/callback?code=x&state=st-1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        assert post.startswith(b"HTTP/1.1 405") and b"Allow: GET" in post
+        status, _, body = await get(port, "/oauth/callback?code=x&state=forged")
+        assert status == 400 and "does not belong" in body
+        assert (await get(port, "/oauth/callback?code=x"))[0] == 400
+        assert (await get(port, "/oauth/callback?state=st-1"))[0] == 400
+        status, _, body = await get(port, "/oauth/callback?error=%3Cscript%3Ex&state=forged")
+        assert "<script>x" not in body
+        assert rec.delivered == [] and flow.pending and flow.listener.is_open
+        status, _, _ = await get(port, "/oauth/callback?code=x&state=st-1")
+        assert status == 200 and len(rec.delivered) == 1
+    run_flow(scenario)
+
+
+def test_a_newer_sign_in_makes_the_older_link_stale() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "old"))
+        await flow.begin(authorize_url(port, "new"))
+        assert len(rec.opened) == 2
+        status, _, body = await get(port, "/oauth/callback?code=x&state=old")
+        assert status == 400 and "out of date" in body
+        assert rec.delivered == []
+        assert (await get(port, "/oauth/callback?code=y&state=new"))[0] == 200
+        assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=y&state=new"]
+    run_flow(scenario)
+
+
+def test_access_denied_shows_a_failure_page_tells_the_app_and_closes() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        status, _, body = await get(port, "/oauth/callback?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E&state=st")
+        assert status == 200 and "Sign-in failed" in body and "&lt;b&gt;no&lt;/b&gt;" in body and "<b>no" not in body
+        assert rec.delivered == [] and not flow.pending
+        await asyncio.sleep(0.2)
+        assert not flow.listener.is_open
+    rec = run_flow(scenario)
+    assert len(rec.failures) == 1 and isinstance(rec.failures[0], LoginError)
+    assert "cancelled or access was denied" in str(rec.failures[0])
+
+
+def test_timeout_closes_the_listener_and_tells_the_user() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        await asyncio.sleep(0.5)
+        assert not flow.pending and not flow.listener.is_open
+    rec = run_flow(scenario, timeout=0.2)
+    assert len(rec.failures) == 1 and isinstance(rec.failures[0], LoginTimedOut)
+
+
+def test_rejected_authorize_url_opens_nothing_and_listens_nowhere() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st").replace(CLIENT, "someone-else"))
+        assert rec.opened == [] and not flow.listener.is_open and not flow.pending
+    rec = run_flow(scenario)
+    assert isinstance(rec.failures[0], AuthorizeUrlRejected)
+
+
+def test_port_in_use_fails_fast_naming_port_and_setting() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        with socket.socket() as blocker:
+            blocker.bind(("127.0.0.1", port))
+            blocker.listen(1)
+            await flow.begin(authorize_url(port, "st"))
+        assert rec.opened == [] and not flow.pending
+    rec = run_flow(scenario)
+    assert isinstance(rec.failures[0], PortInUse)
+    assert str(flow_port := rec.failures[0].message.split()[1]) and flow_port.isdigit()
+    assert "--redirect-port" in str(rec.failures[0])
+
+
+def test_slow_oversized_and_malformed_requests_do_not_block_the_callback() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        # A client that sends half a request and then nothing, several of them.
+        stalled = []
+        for _ in range(5):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /oauth/callback?code=x&st")
+            stalled.append(writer)
+        big = await raw(port, b"GET /oauth/callback?" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n")
+        assert big.startswith(b"HTTP/1.1 4")
+        junk = await raw(port, b"\x16\x03\x01\x00garbage\r\n\r\n")
+        assert junk.startswith(b"HTTP/1.1 400")
+        headers = await raw(port, b"GET /x HTTP/1.1\r\n" + b"X: y\r\n" * 5000 + b"\r\n")
+        assert headers.startswith(b"HTTP/1.1 4")
+        status, _, _ = await asyncio.wait_for(get(port, "/oauth/callback?code=ok&state=st"), 2)
+        assert status == 200 and len(rec.delivered) == 1
+        for writer in stalled:
+            writer.close()
+    run_flow(scenario)
+
+
+def test_two_receivers_cannot_share_a_port() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        second = Recorder()
+        other = LoginFlow(app_server=SERVER, client_id=CLIENT, redirect_uri=f"http://127.0.0.1:{port}/oauth/callback",
+                          port=port, open_browser=second.opened.append, observer=second)
+        await other.begin(authorize_url(port, "st2"))
+        assert isinstance(second.failures[0], PortInUse) and second.opened == []
+        await other.aclose()
+    run_flow(scenario)
