@@ -6,7 +6,6 @@ before it, and Qt is imported only once the options are known to be valid.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import signal
@@ -52,7 +51,6 @@ def run(argv: list[str]) -> int:
 
 
 def _run_qt(options: LaunchOptions, log_path: Path) -> int:
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
@@ -66,14 +64,19 @@ def _run_qt(options: LaunchOptions, log_path: Path) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-
     extra_ca = os.environ.get(EXTRA_CA_ENV)
     profile = create_profile(options.profile_name, options.data_dir, app,
                              extra_ca_file=Path(extra_ca) if extra_ca else None)
     window = MainWindow(options, profile, log_path=str(log_path))
-    window.load_widget()  # first: the widget starts loading before anything else happens
+    window.load_widget()  # first: the widget starts loading before anything else is set up
+
+    import asyncio  # asyncio and qasync are not needed before the load has started
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window.start_login_service()
     window.errors.install_excepthook()
     app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
     window.show()

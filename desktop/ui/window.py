@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon
@@ -19,11 +18,15 @@ from desktop.core.options import LaunchOptions
 from desktop.core.policy import PopupAction
 from desktop.core.widget_url import build_widget_url
 from desktop.services.browser import open_with_command
-from desktop.services.login import LoginFlow
 from desktop.ui.bridge import PageBridge
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.popups import LoginPopup
 from desktop.ui.widget_page import WidgetPage
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from desktop.services.login import LoginFlow
 
 log = logging.getLogger("desktop.ui")
 
@@ -69,12 +72,20 @@ class MainWindow(QMainWindow):
         self.page.loadFinished.connect(self._on_load_finished)
 
         self.login: LoginFlow | None = None
-        if options.client_id is not None:
+
+    def start_login_service(self) -> None:
+        """Set up the system-browser sign-in; called right after the widget load has started.
+
+        Imported here so asyncio and the listener stay off the start-up path before the first load().
+        """
+        from desktop.services.login import LoginFlow
+        
+        if self.options.client_id is not None and self.login is None:
             self.login = LoginFlow(
-                app_server=options.app_server,
-                client_id=options.client_id,
-                redirect_uri=options.redirect_uri,
-                port=options.redirect_port,
+                app_server=self.options.app_server,
+                client_id=self.options.client_id,
+                redirect_uri=self.options.redirect_uri,
+                port=self.options.redirect_port,
                 open_browser=self.open_in_browser,
                 observer=self,
             )
@@ -90,7 +101,7 @@ class MainWindow(QMainWindow):
     def show_startup_notices(self) -> None:
         for warning in self.options.warnings:
             self.errors.show_notice(warning, "warning")
-        if self.login is None:
+        if self.options.client_id is None:
             self.errors.show_notice(DEMO_CLIENT_NOTICE, "warning")
 
     def login_pending(self) -> bool:
@@ -165,6 +176,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _spawn(self, coro: Any) -> None:
+        import asyncio
+
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

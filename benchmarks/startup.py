@@ -1,0 +1,125 @@
+"""Start-up benchmark: the launcher against a bare QWebEngineView on the same local page.
+
+In one run, alternating, each is started as a subprocess; measured from process start to "page
+loaded" (seen on its stderr), and the memory (PSS, Linux) of its whole process tree at that moment.
+Prints both and the launcher/bare ratios.
+
+    .venv/bin/python benchmarks/startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PAGE = b"<!doctype html><html><head><title>bench</title></head><body><h1>Widget stand-in</h1></body></html>"
+
+
+class _Page(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def tree_pids(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    return pids
+
+
+def pss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def measure(cmd: list[str], marker: str, env: dict[str, str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+                            start_new_session=True)
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:
+            if marker in line:
+                elapsed = time.perf_counter() - start
+                break
+        else:
+            raise RuntimeError(f"{cmd[0]} exited before loading the page")
+        time.sleep(1.0)  # let the renderer settle before reading memory
+        memory = pss_kib(tree_pids(proc.pid))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return elapsed, memory
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/app.html"
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
+    results: dict[str, list[tuple[float, int]]] = {"launcher": [], "bare": []}
+    with tempfile.TemporaryDirectory() as data:
+        launcher = [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],
+                    "--client-id", "bench", "--widget-url", url, "--data-dir", data]
+        bare = [sys.executable, str(HERE / "bare_view.py"), url]
+        for run in range(args.runs):
+            order = [("launcher", launcher, "widget page loaded"), ("bare", bare, "LOADED")]
+            if run % 2:
+                order.reverse()
+            for name, cmd, marker in order:
+                results[name].append(measure(cmd, marker, env))
+    server.shutdown()
+    med = {name: (statistics.median(t for t, _ in rows), statistics.median(m for _, m in rows))
+           for name, rows in results.items()}
+    for name, (seconds, kib) in med.items():
+        print(f"{name:9s} start-to-loaded {seconds * 1000:7.0f} ms   PSS {kib / 1024:7.1f} MiB   "
+              f"(median of {args.runs})")
+    print(f"ratio     time {med['launcher'][0] / med['bare'][0]:.2f}x   memory {med['launcher'][1] / med['bare'][1]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

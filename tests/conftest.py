@@ -1,0 +1,17 @@
+"""Test-wide setup: offscreen Qt, a fake microphone, no real user directories."""
+
+from __future__ import annotations
+
+import os
+
+from desktop.core.chromium_flags import chromium_flags
+
+# Before anything creates a QApplication or a web engine object (the flags are read once).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A fake audio/video device so getUserMedia has something to grant; never --use-fake-ui-for-media-stream,
+# which would bypass the permission policy under test.
+_is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
+    "--use-fake-device-for-media-stream --disable-gpu", running_as_root=_is_root
+)
+os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")

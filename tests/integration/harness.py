@@ -1,0 +1,85 @@
+"""Drives the real main window (real QWebEngineView, offscreen) from async test scenarios."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.options import parse_options
+from desktop.ui.profile import create_profile
+from desktop.ui.window import MainWindow
+
+MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+class AppUnderTest:
+    """One main window over a fresh profile in ``data_dir``, as the app builds it."""
+
+    def __init__(self, qapp: QApplication, argv: list[str], data_dir: Path, ca_file: Path) -> None:
+        self.options = parse_options([*argv, "--data-dir", str(data_dir)], data_dir)
+        self.profile = create_profile(self.options.profile_name, self.options.data_dir, qapp, extra_ca_file=ca_file)
+        self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"))
+        self.messages: list[dict[str, Any]] = []
+        self.window.bridge.message_received.connect(self.messages.append)
+        self.loaded: list[bool] = []
+        self.window.page.loadFinished.connect(self.loaded.append)
+
+    def start(self) -> None:
+        self.window.load_widget()
+        self.window.show()
+
+    async def js(self, code: str, timeout: float = 10.0) -> Any:
+        """Run ``code`` in the page's main world (where the widget's own scripts live)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def done(result: Any) -> None:
+            if not future.done():
+                future.set_result(result)
+
+        self.window.page.runJavaScript(code, MAIN_WORLD, done)
+        return await asyncio.wait_for(future, timeout)
+
+    async def widget_state(self) -> dict[str, Any]:
+        return json.loads(await self.js("JSON.stringify(window.__fakeWidget || null)") or "null") or {}
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m.get("type") == kind]
+
+    def signed_in(self) -> bool:
+        status = self.events("rc-login-status-notify")
+        return bool(status) and bool(status[-1].get("loggedIn"))
+
+    async def wait_loaded(self) -> None:
+        await wait_until(lambda: self.loaded, what="the widget page to load")
+        assert self.loaded[-1], "the widget page failed to load"
+        await wait_until(lambda: self.events("rc-login-status-notify"), what="the widget's first login status")
+
+    async def click(self, selector: str) -> None:
+        await self.js(f"document.querySelector({json.dumps(selector)}).click()")
+
+    async def close(self) -> None:
+        await self.window.shutdown()
+        self.window.close()
+        self.window.deleteLater()
+        await asyncio.sleep(0.1)
+        self.profile.deleteLater()
+        await asyncio.sleep(0.1)
+
+
+def run_scenario(loop: asyncio.AbstractEventLoop, scenario: Coroutine[Any, Any, None]) -> None:
+    loop.run_until_complete(scenario)
