@@ -117,7 +117,8 @@ def main() -> int:
     for name, (seconds, kib) in med.items():
         print(f"{name:9s} start-to-loaded {seconds * 1000:7.0f} ms   PSS {kib / 1024:7.1f} MiB   "
               f"(median of {args.runs})")
-    print(f"ratio     time {med['launcher'][0] / med['bare'][0]:.2f}x   memory {med['launcher'][1] / med['bare'][1]:.2f}x")
+    time_ratio, memory_ratio = (med["launcher"][i] / med["bare"][i] for i in (0, 1))
+    print(f"ratio     time {time_ratio:.2f}x   memory {memory_ratio:.2f}x")
     return 0
 
 

@@ -46,8 +46,8 @@ class WidgetPage(QWebEnginePage):
         self._open_in_app = open_in_app
         self._reload_blocked = reload_blocked
         self.permissionRequested.connect(self._on_permission)
-        # newWindowRequested (Qt >= 6.8) gives the URL up front and, through openIn(), a child page that
-        # keeps window.opener; with it connected Qt no longer calls createWindow().
+        # Every window.open() reaches createWindow() first; it returns None below, so Qt then emits
+        # newWindowRequested with the requested URL, where the policy decides (openIn() keeps the opener).
         self.newWindowRequested.connect(self._on_new_window)
 
     def _on_permission(self, permission: QWebEnginePermission) -> None:
@@ -74,8 +74,7 @@ class WidgetPage(QWebEnginePage):
         self.popup_requested.emit(url, action)
 
     def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # type: ignore[override]  # noqa: N802, E501
-        # Only reached if newWindowRequested were disconnected; refuse rather than open blindly.
-        log.warning("refused a new window the page asked for without a URL")
+        # No URL is known yet here; returning None makes Qt emit newWindowRequested with it.
         return None
 
     def acceptNavigationRequest(  # noqa: N802 - Qt override
@@ -85,8 +84,10 @@ class WidgetPage(QWebEnginePage):
             return True
         text = url.toString(QUrl.ComponentFormattingOption.FullyEncoded) if isinstance(url, QUrl) else url
         if main_frame_navigation_allowed(text, self._options.widget_url):
-            if nav_type == QWebEnginePage.NavigationType.NavigationTypeReload and self._reload_blocked():
-                log.warning("reload refused: a sign-in is pending and the widget holds its PKCE verifier")
+            if self._reload_blocked():
+                # Any new document (a reload, location.href = ...) would drop the PKCE verifier the
+                # widget keeps in memory for the pending sign-in.
+                log.warning("%s of the widget refused: a sign-in is pending", nav_type.name)
                 return False
             return True
         self.popup_requested.emit(text, self._decide(text))

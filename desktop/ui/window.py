@@ -135,9 +135,10 @@ class MainWindow(QMainWindow):
             except LauncherError as exc:
                 self.errors.show_error(exc)
         else:
-            scheme = url.split(":", 1)[0][:20]
-            log.warning("refused to open a %r link from the widget", scheme)
-            refused = PopupRefused(f"The phone tried to open a {scheme}: address; it was blocked.")
+            # javascript: popups arrive as about:blank; file: ones are stopped by Chromium before this.
+            scheme = url.split(":", 1)[0][:20] or "empty"
+            log.warning("refused to open a %r address from the widget", scheme)
+            refused = PopupRefused(f"The phone tried to open a {scheme}: address; only web links are opened.")
             self.errors.show_error(refused)
 
     def _open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:

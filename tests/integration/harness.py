@@ -41,7 +41,9 @@ class AppUnderTest:
 
     def start(self) -> None:
         self.window.load_widget()
+        self.window.start_login_service()
         self.window.show()
+        self.window.show_startup_notices()
 
     async def js(self, code: str, timeout: float = 10.0) -> Any:
         """Run ``code`` in the page's main world (where the widget's own scripts live)."""
@@ -77,8 +79,8 @@ class AppUnderTest:
         self.window.close()
         self.window.deleteLater()
         await asyncio.sleep(0.1)
-        self.profile.deleteLater()
-        await asyncio.sleep(0.1)
+        # The profile stays until the QApplication goes: deleting a QWebEngineProfile and then running
+        # the Qt loop again (the next test) crashes in QCoreApplication::exit() with Qt 6.12.
 
 
 def run_scenario(loop: asyncio.AbstractEventLoop, scenario: Coroutine[Any, Any, None]) -> None:

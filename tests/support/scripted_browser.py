@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import sys
 from typing import Any
 
@@ -27,7 +28,8 @@ def record(entry: dict[str, Any]) -> None:
 
 def follow(url: str) -> dict[str, Any]:
     entry: dict[str, Any] = {"url": url}
-    verify: str | bool = os.environ.get("SCRIPTED_BROWSER_CA") or True
+    ca = os.environ.get("SCRIPTED_BROWSER_CA")
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca) if ca else True
     with httpx.Client(verify=verify, follow_redirects=False, timeout=10) as client:
         answer = client.get(url)
         entry["status"] = answer.status_code

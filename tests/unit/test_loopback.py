@@ -104,7 +104,8 @@ def test_other_paths_methods_and_bad_states() -> None:
         assert (await get(port, "/favicon.ico"))[0] == 404
         assert (await get(port, "/"))[0] == 404
         assert (await get(port, "/oauth/callback/extra?code=x&state=st-1"))[0] == 404
-        post = await raw(port, b"POST /oauth/callback?code=x&state=st-1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        post = await raw(port, b"POST /oauth/callback?code=x&state=st-1 HTTP/1.1\r\n"
+                               b"Host: x\r\nContent-Length: 0\r\n\r\n")
         assert post.startswith(b"HTTP/1.1 405") and b"Allow: GET" in post
         status, _, body = await get(port, "/oauth/callback?code=x&state=forged")
         assert status == 400 and "does not belong" in body
@@ -134,7 +135,8 @@ def test_a_newer_sign_in_makes_the_older_link_stale() -> None:
 def test_access_denied_shows_a_failure_page_tells_the_app_and_closes() -> None:
     async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
         await flow.begin(authorize_url(port, "st"))
-        status, _, body = await get(port, "/oauth/callback?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E&state=st")
+        target = "/oauth/callback?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E&state=st"
+        status, _, body = await get(port, target)
         assert status == 200 and "Sign-in failed" in body and "&lt;b&gt;no&lt;/b&gt;" in body and "<b>no" not in body
         assert rec.delivered == [] and not flow.pending
         await asyncio.sleep(0.2)

@@ -1,0 +1,107 @@
+"""The installed ``embeddable-desktop`` as a subprocess: sign in, quit, start again, still signed in."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import CLIENT_ID, browser_command, free_port
+from tests.standins.platform import FakeClient, FakePlatform
+from tests.standins.tls import make_tls
+
+pytestmark = pytest.mark.e2e
+
+APP = Path(sys.executable).with_name("embeddable-desktop")
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[FakePlatform, Path, int]]:
+    context, ca = make_tls(tmp_path / "tls")
+    port = free_port()
+    platform = FakePlatform(context, {})
+    platform.start()
+    platform.register_client(CLIENT_ID, FakeClient(redirect_uris=[f"http://127.0.0.1:{port}/oauth/callback"]))
+    yield platform, ca, port
+    platform.stop()
+
+
+class Running:
+    def __init__(self, argv: list[str], env: dict[str, str], log_file: Path) -> None:
+        self.log_file = log_file
+        self.offset = log_file.stat().st_size if log_file.exists() else 0
+        self.proc = subprocess.Popen([str(APP), *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
+
+    def log(self) -> str:
+        return self.log_file.read_text()[self.offset:] if self.log_file.exists() else ""
+
+    def wait_for(self, text: str, timeout: float = 40) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the app exited ({self.proc.returncode}) before {text!r}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} within {timeout} s:\n{self.log()}")
+            time.sleep(0.1)
+
+    def terminate(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
+    platform, ca, port = setup
+    data = tmp_path / "data"
+    browser_log = tmp_path / "browser.jsonl"
+    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca), SCRIPTED_BROWSER_LOG=str(browser_log),
+               SCRIPTED_BROWSER_CA=str(ca), SCRIPTED_BROWSER_MODE="follow")
+    # autoSignIn is read by the fake widget only: it clicks its Sign In button when it loads signed out,
+    # standing in for the person's click.
+    argv = ["--env", "custom", "--app-server", platform.origin, "--client-id", CLIENT_ID,
+            "--widget-url", platform.widget_url + "?autoSignIn=1", "--redirect-port", str(port),
+            "--data-dir", str(data), "--browser", browser_command()]
+    log_file = data / "logs" / "embeddable-desktop.log"
+
+    first = Running(argv, env, log_file)
+    first.wait_for("widget login status: signed in")
+    assert "sign-in callback handed to the widget in" in first.log()
+    assert first.terminate() == 0
+    assert "Embeddable Desktop stopped" in first.log()
+    assert platform.successful_code_exchanges() == 1
+    entries = [json.loads(line) for line in browser_log.read_text().splitlines()]
+    assert len(entries) == 1 and entries[0]["callback_status"] == 200
+
+    second = Running(argv, env, log_file)
+    second.wait_for("widget login status: signed in")
+    assert second.terminate() == 0
+    # Signed in from the stored session: no second browser trip, no second code exchange.
+    assert len(browser_log.read_text().splitlines()) == 1
+    assert platform.successful_code_exchanges() == 1
+    secrets = [line for line in log_file.read_text().splitlines() if "code=" in line and "[redacted]" not in line]
+    assert secrets == []
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--app-server", "http://platform.example.com"], "--app-server: 'http://platform.example.com' must start"),
+    (["--redirect-port", "x", "--client-id", "a b"], "--client-id"),
+])
+def test_bad_options_exit_2_with_one_line_per_problem(tmp_path: Path, argv: list[str], expected: str) -> None:
+    result = subprocess.run([str(APP), *argv, "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("embeddable-desktop: error: --") for line in lines)

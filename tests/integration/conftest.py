@@ -1,0 +1,114 @@
+"""Fixtures for tests that drive the real window: a qasync loop, TLS material, the fake platform."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shlex
+import socket
+import sys
+import time
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.standins.platform import FakeClient, FakePlatform
+from tests.standins.tls import make_tls
+
+CLIENT_ID = "desktop-test-client"
+SCRIPTED_BROWSER = Path(__file__).resolve().parent.parent / "support" / "scripted_browser.py"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class QtLoop:
+    """Runs test scenarios on one qasync loop that never stops.
+
+    Qt WebEngine 6.12 crashes in QCoreApplication::exit() when a Qt event loop that has shown a web
+    page is started a second time, which is what qasync's run_until_complete does for every test. So
+    the loop is marked running once, and each scenario is driven by pytest-qt spinning Qt's loop.
+    """
+
+    def __init__(self, qapp: QApplication) -> None:
+        qapp.setQuitOnLastWindowClosed(False)  # closing a test's window must not end anything
+        self.loop = qasync.QEventLoop(qapp, already_running=True)
+        asyncio.set_event_loop(self.loop)
+        asyncio.events._set_running_loop(self.loop)
+
+    def run_until_complete(self, scenario: Coroutine[Any, Any, None], timeout: float = 120.0) -> None:
+        task = self.loop.create_task(scenario)
+        deadline = time.monotonic() + timeout
+        while not task.done():
+            if time.monotonic() > deadline:
+                task.cancel()
+                QTest.qWait(100)
+                raise AssertionError(f"scenario did not finish within {timeout} s")
+            QTest.qWait(10)  # spins Qt's event loop, which runs the asyncio callbacks
+        task.result()
+
+
+@pytest.fixture(scope="session")
+def loop(qapp: QApplication) -> QtLoop:
+    return QtLoop(qapp)
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def redirect_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def platform(tls: tuple[Any, Path], redirect_port: int) -> Iterator[FakePlatform]:
+    server = FakePlatform(tls[0], {})
+    server.start()
+    server.register_client(CLIENT_ID, FakeClient(redirect_uris=[f"http://127.0.0.1:{redirect_port}/oauth/callback"]))
+    yield server
+    server.stop()
+
+
+class BrowserLog:
+    """What the scripted browser did, one dict per page it was asked to open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def browser(tmp_path: Path, tls: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> BrowserLog:
+    log = tmp_path / "browser.jsonl"
+    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
+    monkeypatch.setenv("SCRIPTED_BROWSER_CA", str(tls[1]))
+    return BrowserLog(log)
+
+
+def browser_command() -> str:
+    return shlex.join([sys.executable, str(SCRIPTED_BROWSER)])
+
+
+def app_argv(platform: FakePlatform, redirect_port: int, *, client_id: str | None = CLIENT_ID) -> list[str]:
+    argv = ["--env", "custom", "--app-server", platform.origin, "--widget-url", platform.widget_url,
+            "--redirect-port", str(redirect_port), "--browser", browser_command()]
+    return argv + (["--client-id", client_id] if client_id else [])
+
+
+os.environ.setdefault("SCRIPTED_BROWSER_MODE", "follow")

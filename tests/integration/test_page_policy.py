@@ -1,0 +1,106 @@
+"""Permissions and popups of the real widget page: the microphone for the widget's origin only, links out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import QUrl
+
+from desktop.ui.widget_page import WidgetPage
+from tests.integration.conftest import app_argv
+from tests.integration.harness import MAIN_WORLD, AppUnderTest, wait_until
+
+pytestmark = pytest.mark.webengine
+
+GET_USER_MEDIA = """
+navigator.mediaDevices.getUserMedia(%s).then(
+  s => { window.__media = 'granted:' + s.getTracks().map(t => t.kind).sort().join(','); },
+  e => { window.__media = 'denied:' + e.name; });
+"""
+
+
+async def media(app: AppUnderTest, constraints: str) -> str:
+    await app.js("window.__media = null;" + GET_USER_MEDIA % constraints)
+    result: list[str] = []
+
+    async def poll() -> bool:
+        value = await app.js("window.__media")
+        if value:
+            result.append(value)
+        return bool(value)
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while not await poll():
+        assert asyncio.get_running_loop().time() < deadline, "getUserMedia never settled"
+        await asyncio.sleep(0.1)
+    return result[0]
+
+
+def test_microphone_only_for_the_widget_origin(qapp, loop, tmp_path, tls, platform, redirect_port, browser) -> None:
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        assert await media(app, "{audio: true}") == "granted:audio"
+        # Qt WebEngine 6.12 rejects a denied media request with AbortError, not NotAllowedError.
+        assert (await media(app, "{video: true}")).startswith("denied:")
+        # Asked for both, Qt decides each separately: the microphone comes, the camera never does.
+        assert (await media(app, "{audio: true, video: true}")) in ("granted:audio", "denied:AbortError")
+        assert (await media(app, "{video: {facingMode: 'user'}}")).startswith("denied:")
+
+        # The same policy, a page on another origin (https://localhost:<port> vs https://127.0.0.1:<port>).
+        other = WidgetPage(app.profile, app.options, app.window.view, open_in_app=lambda r: None,
+                           reload_blocked=lambda: False)
+        loaded: list[bool] = []
+        other.loadFinished.connect(loaded.append)
+        other.load(QUrl(platform.other_origin_url("/other/mic.html")))
+        await wait_until(lambda: loaded, what="the other-origin page")
+        result: list[object] = []
+        for _ in range(100):
+            other.runJavaScript("window.__micResult || ''", MAIN_WORLD, result.append)
+            await asyncio.sleep(0.1)
+            if result and result[-1]:
+                break
+        assert result and isinstance(result[-1], str) and result[-1] != "granted", result
+        other.deleteLater()
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_links_open_externally_and_other_schemes_are_refused(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                             browser, monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#open-help")
+        await wait_until(browser.entries, what="the help link in the browser")
+        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        # javascript: and file: popups: Chromium stops them (the page's CSP, local-resource rules) before the
+        # launcher sees them; the launcher's policy refuses them too (unit tests). Neither may get out.
+        await app.click("#open-js")
+        await app.click("#open-file")
+        await asyncio.sleep(1.0)
+        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        # Schemes that do reach the launcher (the widget's rcapp:// call-with option, data:, about:) are
+        # refused with a visible message and never handed to the browser or the OS.
+        for url in ("rcapp://call?number=123", "data:text/html,hi", "about:blank"):
+            scheme = url.split(":", 1)[0]
+            await app.js(f"window.open({url!r})")
+            await wait_until(lambda s=scheme: f"open a {s}: address" in app.window.notice_bar.label.text(),
+                             what=f"the refusal of the {scheme}: popup")
+        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        assert app.window.page.url().toString().startswith(platform.widget_url)
+        # A main-frame navigation away from the widget goes to the browser instead.
+        await app.js("location.href = 'https://example.invalid/elsewhere'")
+        await wait_until(lambda: len(browser.entries()) == 2, what="the navigation to reach the browser")
+        assert browser.entries()[1]["url"] == "https://example.invalid/elsewhere"
+        assert app.window.page.url().toString().startswith(platform.widget_url)
+        await app.close()
+
+    loop.run_until_complete(scenario())

@@ -1,0 +1,218 @@
+"""Sign-in through the system browser, in the real window against the fake platform and widget."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.conftest import CLIENT_ID, app_argv
+from tests.integration.harness import AppUnderTest, wait_until
+from tests.standins.platform import FakeClient, FakePlatform
+
+pytestmark = pytest.mark.webengine
+
+
+def follow(url: str, ca: Path) -> tuple[httpx.Response, httpx.Response]:
+    """Do what a browser does with an authorize URL: get the redirect, then visit the loopback."""
+    with httpx.Client(verify=ssl.create_default_context(cafile=str(ca)), follow_redirects=False) as client:
+        authorize = client.get(url)
+        assert authorize.status_code == 302, authorize.text
+        return authorize, client.get(authorize.headers["location"])
+
+
+def code_exchanges(platform: FakePlatform) -> list[dict[str, Any]]:
+    return [r for r in platform.token_requests if r["grant_type"] == "authorization_code"]
+
+
+def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform, redirect_port, browser) -> None:
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        assert not app.signed_in()
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "the widget to report signed in")
+        entries = browser.entries()
+        assert len(entries) == 1 and entries[0]["callback_status"] == 200
+        assert "Signed in" in entries[0]["callback_body"]
+        assert entries[0]["url"].startswith(platform.origin + "/restapi/oauth/authorize?")
+        exchanges = code_exchanges(platform)
+        assert len(exchanges) == 1 and exchanges[0]["ok"], platform.token_requests
+        assert platform.successful_code_exchanges() == 1
+        assert app.window.login is not None and not app.window.login.pending
+        await asyncio.sleep(0.2)
+        assert not app.window.login.listener.is_open
+        assert app.window.signed_in is True
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_wrong_state_is_refused_and_the_real_callback_still_works(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                                  browser, monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#sign-in")
+        await wait_until(browser.entries, what="the browser to be asked")
+        forged = await asyncio.to_thread(httpx.get, f"http://127.0.0.1:{redirect_port}/oauth/callback?code=forged&state=attacker")
+        assert forged.status_code == 400 and "does not belong" in forged.text
+        await asyncio.sleep(0.5)
+        assert code_exchanges(platform) == [] and not app.signed_in()
+        _, callback = await asyncio.to_thread(follow, browser.entries()[0]["url"], tls[1])
+        assert callback.status_code == 200
+        await wait_until(app.signed_in, 20, "sign-in with the genuine callback")
+        assert len(code_exchanges(platform)) == 1
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_an_older_sign_in_link_is_stale(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
+                                        monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#sign-in")
+        await wait_until(lambda: len(browser.entries()) == 1, what="the first sign-in")
+        await app.click("#sign-in")
+        await wait_until(lambda: len(browser.entries()) == 2, what="the second sign-in")
+        first, second = (e["url"] for e in browser.entries())
+        assert first != second
+        _, stale = await asyncio.to_thread(follow, first, tls[1])
+        assert stale.status_code == 400 and "out of date" in stale.text
+        await asyncio.sleep(0.5)
+        assert code_exchanges(platform) == [] and not app.signed_in()
+        _, fresh = await asyncio.to_thread(follow, second, tls[1])
+        assert fresh.status_code == 200
+        await wait_until(app.signed_in, 20, "sign-in with the newest link")
+        assert [r["ok"] for r in code_exchanges(platform)] == [True]
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_access_denied_is_shown_and_nothing_is_exchanged(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                         browser) -> None:
+    platform.deny_next_login = True
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#sign-in")
+        await wait_until(browser.entries, what="the browser")
+        entry = browser.entries()[0]
+        assert "error=access_denied" in entry["location"] and entry["callback_status"] == 200
+        assert "Sign-in failed" in entry["callback_body"]
+        await wait_until(lambda: app.window.notice_bar.isVisible(), what="the notice")
+        assert "denied" in app.window.notice_bar.label.text()
+        assert app.window.notice_bar.kind == "error"
+        assert code_exchanges(platform) == [] and not app.signed_in()
+        assert not app.window.login_pending()
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_busy_port_is_reported_and_no_browser_opens(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                    browser) -> None:
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", redirect_port))
+            squatter.listen(1)
+            await app.click("#sign-in")
+            await wait_until(lambda: app.window.notice_bar.isVisible(), what="the notice")
+        text = app.window.notice_bar.label.text()
+        assert f"Port {redirect_port}" in text and "--redirect-port" in text
+        await asyncio.sleep(0.5)
+        assert browser.entries() == []
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_reload_is_refused_while_a_sign_in_is_pending(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
+                                                      monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#sign-in")
+        await wait_until(browser.entries, what="the browser")
+        await app.js("window.__marker = 'still here'; location.reload()")
+        await asyncio.sleep(1.0)
+        assert await app.js("window.__marker") == "still here"  # the page (and its PKCE verifier) survived
+        _, callback = await asyncio.to_thread(follow, browser.entries()[0]["url"], tls[1])
+        assert callback.status_code == 200
+        await wait_until(app.signed_in, 20, "sign-in after the refused reload")
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_window_open_of_the_login_goes_to_the_system_browser(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                             browser, monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        await app.click("#sign-in")
+        await wait_until(browser.entries, what="the browser")
+        uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
+        # Other widget versions open the login with window.open: it must land in the system browser too.
+        await app.js(f"window.open({uri!r}, 'rc-oauth')")
+        await wait_until(lambda: len(browser.entries()) == 2, what="the popup to reach the browser")
+        assert browser.entries()[1]["url"] == uri
+        # A window.open of a login for another client is refused.
+        await app.js(f"window.open({uri.replace(CLIENT_ID, 'intruder')!r})")
+        await wait_until(lambda: "Refused to open the sign-in page" in app.window.notice_bar.label.text(),
+                         what="the refusal notice")
+        assert len(browser.entries()) == 2
+        _, callback = await asyncio.to_thread(follow, uri, tls[1])
+        assert callback.status_code == 200
+        await wait_until(app.signed_in, 20, "sign-in")
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_demo_client_signs_in_through_an_in_app_popup(qapp, loop, tmp_path, tls, platform, redirect_port,
+                                                      browser) -> None:
+    from tests.standins.platform import DEMO_CLIENT_ID
+
+    platform.register_client(DEMO_CLIENT_ID, FakeClient(redirect_uris=[platform.origin + "/widget/redirect.html"]))
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=None), tmp_path / "data", tls[1])
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        assert "demo client" in app.window.notice_bar.label.text()
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "sign-in through the in-app popup")
+        assert browser.entries() == []  # the system browser was not involved
+        assert platform.successful_code_exchanges() == 1
+        await app.close()
+
+    loop.run_until_complete(scenario())
