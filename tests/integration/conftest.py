@@ -42,19 +42,24 @@ class QtLoop:
     def __init__(self, qapp: QApplication) -> None:
         qapp.setQuitOnLastWindowClosed(False)  # closing a test's window must not end anything
         self.loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(self.loop)
-        asyncio.events._set_running_loop(self.loop)
 
     def run_until_complete(self, scenario: Coroutine[Any, Any, None], timeout: float = 120.0) -> None:
-        task = self.loop.create_task(scenario)
-        deadline = time.monotonic() + timeout
-        while not task.done():
-            if time.monotonic() > deadline:
-                task.cancel()
-                QTest.qWait(100)
-                raise AssertionError(f"scenario did not finish within {timeout} s")
-            QTest.qWait(10)  # spins Qt's event loop, which runs the asyncio callbacks
-        task.result()
+        # Running only while a scenario runs, so plain asyncio.run() in other tests still works.
+        asyncio.set_event_loop(self.loop)
+        asyncio.events._set_running_loop(self.loop)
+        try:
+            task = self.loop.create_task(scenario)
+            deadline = time.monotonic() + timeout
+            while not task.done():
+                if time.monotonic() > deadline:
+                    task.cancel()
+                    QTest.qWait(100)
+                    raise AssertionError(f"scenario did not finish within {timeout} s")
+                QTest.qWait(10)  # spins Qt's event loop, which runs the asyncio callbacks
+            task.result()
+        finally:
+            asyncio.events._set_running_loop(None)
+            asyncio.set_event_loop(None)
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QApplication
@@ -16,7 +17,15 @@ from desktop.core.options import parse_options
 from desktop.ui.profile import create_profile
 from desktop.ui.window import MainWindow
 
+T = TypeVar("T")
 MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
+# Plain threads for blocking calls (the "browser" visiting URLs): qasync's default executor uses QThreads
+# that outlive the tests.
+_THREADS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-browser")
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    return await asyncio.wrap_future(_THREADS.submit(function, *args))
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import CLIENT_ID, app_argv
-from tests.integration.harness import AppUnderTest, wait_until
+from tests.integration.harness import AppUnderTest, in_thread, wait_until
 from tests.standins.platform import FakeClient, FakePlatform
 
 pytestmark = pytest.mark.webengine
@@ -65,11 +65,11 @@ def test_wrong_state_is_refused_and_the_real_callback_still_works(qapp, loop, tm
         await app.wait_loaded()
         await app.click("#sign-in")
         await wait_until(browser.entries, what="the browser to be asked")
-        forged = await asyncio.to_thread(httpx.get, f"http://127.0.0.1:{redirect_port}/oauth/callback?code=forged&state=attacker")
+        forged = await in_thread(httpx.get, f"http://127.0.0.1:{redirect_port}/oauth/callback?code=forged&state=attacker")
         assert forged.status_code == 400 and "does not belong" in forged.text
         await asyncio.sleep(0.5)
         assert code_exchanges(platform) == [] and not app.signed_in()
-        _, callback = await asyncio.to_thread(follow, browser.entries()[0]["url"], tls[1])
+        _, callback = await in_thread(follow, browser.entries()[0]["url"], tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in with the genuine callback")
         assert len(code_exchanges(platform)) == 1
@@ -92,11 +92,11 @@ def test_an_older_sign_in_link_is_stale(qapp, loop, tmp_path, tls, platform, red
         await wait_until(lambda: len(browser.entries()) == 2, what="the second sign-in")
         first, second = (e["url"] for e in browser.entries())
         assert first != second
-        _, stale = await asyncio.to_thread(follow, first, tls[1])
+        _, stale = await in_thread(follow, first, tls[1])
         assert stale.status_code == 400 and "out of date" in stale.text
         await asyncio.sleep(0.5)
         assert code_exchanges(platform) == [] and not app.signed_in()
-        _, fresh = await asyncio.to_thread(follow, second, tls[1])
+        _, fresh = await in_thread(follow, second, tls[1])
         assert fresh.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in with the newest link")
         assert [r["ok"] for r in code_exchanges(platform)] == [True]
@@ -162,7 +162,7 @@ def test_reload_is_refused_while_a_sign_in_is_pending(qapp, loop, tmp_path, tls,
         await app.js("window.__marker = 'still here'; location.reload()")
         await asyncio.sleep(1.0)
         assert await app.js("window.__marker") == "still here"  # the page (and its PKCE verifier) survived
-        _, callback = await asyncio.to_thread(follow, browser.entries()[0]["url"], tls[1])
+        _, callback = await in_thread(follow, browser.entries()[0]["url"], tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in after the refused reload")
         await app.close()
@@ -190,7 +190,7 @@ def test_window_open_of_the_login_goes_to_the_system_browser(qapp, loop, tmp_pat
         await wait_until(lambda: "Refused to open the sign-in page" in app.window.notice_bar.label.text(),
                          what="the refusal notice")
         assert len(browser.entries()) == 2
-        _, callback = await asyncio.to_thread(follow, uri, tls[1])
+        _, callback = await in_thread(follow, uri, tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in")
         await app.close()
