@@ -68,6 +68,15 @@ class LoopbackListener:
     def port(self) -> int:
         return self._port
 
+    def check_port(self) -> None:
+        """Bind and release the port at once, so a taken port is reported at start-up, not at Sign In.
+
+        Raises:
+            PortInUse, ListenerError: as :meth:`start`.
+        """
+        if self._server is None:
+            self._bind().close()
+
     async def start(self) -> None:
         """Bind and start serving.
 
@@ -77,8 +86,14 @@ class LoopbackListener:
         """
         if self._server is not None:
             return
+        sock = self._bind()
+        self._port = sock.getsockname()[1]
+        self._server = await asyncio.start_server(self._on_connection, sock=sock)
+        log.info("listening on http://%s:%d%s", LOOPBACK_BIND_HOST, self._port, CALLBACK_PATH)
+
+    def _bind(self) -> socket.socket:
         try:
-            sock = _bind(self._port)
+            return _bind(self._port)
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1), errno.EACCES):
                 raise PortInUse(
@@ -88,9 +103,6 @@ class LoopbackListener:
                     f"the matching redirect URI for your app).",
                 ) from None
             raise ListenerError(f"Cannot listen on {LOOPBACK_BIND_HOST}:{self._port}: {exc.strerror}") from None
-        self._port = sock.getsockname()[1]
-        self._server = await asyncio.start_server(self._on_connection, sock=sock)
-        log.info("listening on http://%s:%d%s", LOOPBACK_BIND_HOST, self._port, CALLBACK_PATH)
 
     async def close(self) -> None:
         """Stop accepting and drop connections that are still talking; safe to call twice."""

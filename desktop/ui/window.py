@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
                 open_browser=self.open_in_browser,
                 observer=self,
             )
+            try:
+                self.login.listener.check_port()
+            except LauncherError as exc:
+                self.errors.show_error(exc)
 
     def set_icon(self, icon: QIcon) -> None:
         self.setWindowIcon(icon)

@@ -37,6 +37,13 @@ async def media(app: AppUnderTest, constraints: str) -> str:
     return result[0]
 
 
+async def wait_until_js(app: AppUnderTest, expression: str, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await app.js(expression):
+        assert asyncio.get_running_loop().time() < deadline, f"{expression} stayed empty"
+        await asyncio.sleep(0.1)
+
+
 def test_microphone_only_for_the_widget_origin(qapp, loop, tmp_path, tls, platform, redirect_port, browser) -> None:
     app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
 
@@ -49,6 +56,13 @@ def test_microphone_only_for_the_widget_origin(qapp, loop, tmp_path, tls, platfo
         # Asked for both, Qt decides each separately: the microphone comes, the camera never does.
         assert (await media(app, "{audio: true, video: true}")) in ("granted:audio", "denied:AbortError")
         assert (await media(app, "{video: {facingMode: 'user'}}")).startswith("denied:")
+        await app.js("window.__n = null; Notification.requestPermission().then(r => { window.__n = r; })")
+        await wait_until_js(app, "window.__n")
+        assert await app.js("window.__n") == "granted"
+        await app.js("window.__geo = null; navigator.geolocation.getCurrentPosition("
+                     "() => { window.__geo = 'granted'; }, e => { window.__geo = 'denied:' + e.code; })")
+        await wait_until_js(app, "window.__geo")
+        assert await app.js("window.__geo") == "denied:1"  # PERMISSION_DENIED
 
         # The same policy, a page on another origin (https://localhost:<port> vs https://127.0.0.1:<port>).
         other = WidgetPage(app.profile, app.options, app.window.view, open_in_app=lambda r: None,

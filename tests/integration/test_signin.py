@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from desktop import __version__
 from tests.integration.conftest import CLIENT_ID, app_argv
 from tests.integration.harness import AppUnderTest, in_thread, wait_until
 from tests.standins.platform import FakeClient, FakePlatform
@@ -45,6 +46,9 @@ def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform,
         assert entries[0]["url"].startswith(platform.origin + "/restapi/oauth/authorize?")
         exchanges = code_exchanges(platform)
         assert len(exchanges) == 1 and exchanges[0]["ok"], platform.token_requests
+        assert exchanges[0]["redirect_uri"] == f"http://127.0.0.1:{redirect_port}/oauth/callback"
+        agents = {r["user_agent"] for r in platform.api_requests}
+        assert len(agents) == 1 and agents.pop().startswith(f"EmbeddableDesktop/{__version__} RingCentralEmbeddable/")
         assert platform.successful_code_exchanges() == 1
         assert app.window.login is not None and not app.window.login.pending
         await asyncio.sleep(0.2)
@@ -133,17 +137,22 @@ def test_busy_port_is_reported_and_no_browser_opens(qapp, loop, tmp_path, tls, p
     app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
 
     async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
         with socket.socket() as squatter:
             squatter.bind(("127.0.0.1", redirect_port))
             squatter.listen(1)
-            await app.click("#sign-in")
+            app.start()  # told at start-up already...
+            assert f"Port {redirect_port}" in app.window.notice_bar.label.text()
+            await app.wait_loaded()
+            app.window.notice_bar.hide()
+            await app.click("#sign-in")  # ...and again when signing in
             await wait_until(lambda: app.window.notice_bar.isVisible(), what="the notice")
-        text = app.window.notice_bar.label.text()
-        assert f"Port {redirect_port}" in text and "--redirect-port" in text
-        await asyncio.sleep(0.5)
-        assert browser.entries() == []
+            text = app.window.notice_bar.label.text()
+            assert f"Port {redirect_port}" in text and "--redirect-port" in text
+            await asyncio.sleep(0.5)
+            assert browser.entries() == [] and not app.window.login_pending()
+        # Once the port is free, signing in works without a restart.
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "sign-in after the port was freed")
         await app.close()
 
     loop.run_until_complete(scenario())

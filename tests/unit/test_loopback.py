@@ -198,6 +198,19 @@ def test_slow_oversized_and_malformed_requests_do_not_block_the_callback() -> No
     run_flow(scenario)
 
 
+def test_check_port_reports_a_taken_port_without_keeping_it() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        flow.listener.check_port()  # free: no error, and the port is not kept
+        with socket.socket() as again:
+            again.bind(("127.0.0.1", port))
+        with socket.socket() as blocker:
+            blocker.bind(("127.0.0.1", port))
+            blocker.listen(1)
+            with pytest.raises(PortInUse, match=f"Port {port} on 127.0.0.1 is already in use"):
+                flow.listener.check_port()
+    run_flow(scenario)
+
+
 def test_two_receivers_cannot_share_a_port() -> None:
     async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
         await flow.begin(authorize_url(port, "st"))
