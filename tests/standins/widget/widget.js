@@ -40,7 +40,7 @@
   var codeVerifier = null; // in memory only until the exchange, like platform._codeVerifier
   var userLoggedOut = false;
   var status = { loggedIn: false, dialerReady: false, lastError: "", exchanges: 0, receivedCommands: [],
-                 calls: [], sms: [], appServer: appServer, clientId: clientId, redirectUri: redirectUri };
+                 calls: [], sms: [], arrivedAt: {}, appServer: appServer, clientId: clientId, redirectUri: redirectUri };
   window.__fakeWidget = status;
 
   function post(message) { window.parent.postMessage(message, "*"); }
@@ -213,6 +213,8 @@
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (!data || typeof data !== "object") { return; }
+    // When each kind of message last arrived (epoch ms), for the hand-off benchmark.
+    status.arrivedAt[data.callbackUri ? "callbackUri" : String(data.type)] = performance.timeOrigin + performance.now();
     if (data.callbackUri) { handleCallback(data.callbackUri); } // keyed on callbackUri, type ignored
     if (typeof data.type !== "string") { return; }
     switch (data.type) {

@@ -1,0 +1,103 @@
+"""Hand-off benchmark: from the browser's request to the loopback listener to the widget holding the
+callback, against a baseline of Python posting a message straight into the same page.
+
+Runs in one process with the real window, the stand-in platform and widget (as the integration tests
+do). Each round: Sign In, the authorize redirect, then the timed GET of the callback; the widget stamps
+the moment its message listener gets the callback. Baseline: the same page, the bridge posting a
+command directly (no HTTP, no listener). Prints medians and the ratio.
+
+    .venv/bin/python benchmarks/handoff.py [--rounds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SCRIPTED_BROWSER_MODE", "record")
+
+import httpx  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import tests.conftest  # noqa: E402, F401 - offscreen platform and Chromium flags
+from tests.integration.conftest import CLIENT_ID, QtLoop, app_argv, free_port  # noqa: E402
+from tests.integration.harness import AppUnderTest, in_thread, wait_until  # noqa: E402
+from tests.standins.platform import FakeClient, FakePlatform  # noqa: E402
+from tests.standins.tls import make_tls  # noqa: E402
+
+
+def visit(url: str) -> float:
+    """GET ``url`` over a plain socket (what a browser does); returns when the request was sent (epoch ms)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        sent = time.time() * 1000
+        conn.sendall(f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+        while conn.recv(65536):
+            pass
+    return sent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    qapp = QApplication(sys.argv[:1])
+    loop = QtLoop(qapp)
+    handoffs: list[float] = []
+    baselines: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        context, ca = make_tls(Path(tmp) / "tls")
+        port = free_port()
+        os.environ["SCRIPTED_BROWSER_LOG"] = str(Path(tmp) / "browser.jsonl")
+        with FakePlatform(context, {}) as platform:
+            platform.register_client(CLIENT_ID, FakeClient(redirect_uris=[f"http://127.0.0.1:{port}/oauth/callback"]))
+            app = AppUnderTest(qapp, app_argv(platform, port), Path(tmp) / "data", ca)
+
+            async def stamp(kind: str) -> float:
+                return float((await app.widget_state())["arrivedAt"].get(kind, 0))
+
+            async def rounds() -> None:
+                app.start()
+                await app.wait_loaded()
+                for _ in range(args.rounds):
+                    count = len(app.events("rc-login-popup-notify"))
+                    await app.click("#sign-in")
+                    await wait_until(lambda c=count: len(app.events("rc-login-popup-notify")) > c)
+                    await wait_until(lambda: app.window.login_pending())
+                    uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
+                    with httpx.Client(verify=str(ca)) as client:
+                        location = (await in_thread(client.get, uri)).headers["location"]
+                    sent = await in_thread(visit, location)
+                    await wait_until(lambda: not app.window.login_pending())
+                    await wait_until(app.signed_in, 20)
+                    handoffs.append(await stamp("callbackUri") - sent)
+                    sent = time.time() * 1000
+                    app.window.bridge.post({"type": "rc-adapter-new-sms", "phoneNumber": "+15550100"})
+                    for _ in range(200):
+                        got = await stamp("rc-adapter-new-sms")
+                        if got >= sent:
+                            break
+                    baselines.append(got - sent)
+                    app.window.bridge.post({"type": "rc-adapter-logout"})
+                    await wait_until(lambda: not app.signed_in(), 20)
+                await app.close()
+
+            loop.run_until_complete(rounds(), timeout=60 + 20 * args.rounds)
+    hand, base = statistics.median(handoffs), statistics.median(baselines)
+    print(f"callback request -> widget listener   median {hand:6.2f} ms   max {max(handoffs):6.2f} ms  "
+          f"({args.rounds} rounds)")
+    print(f"baseline: bridge post -> listener     median {base:6.2f} ms   max {max(baselines):6.2f} ms")
+    print(f"ratio {hand / base:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
