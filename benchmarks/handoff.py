@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import ssl
 import statistics
 import sys
 import tempfile
@@ -71,9 +72,9 @@ def main() -> int:
                     count = len(app.events("rc-login-popup-notify"))
                     await app.click("#sign-in")
                     await wait_until(lambda c=count: len(app.events("rc-login-popup-notify")) > c)
-                    await wait_until(lambda: app.window.login_pending())
+                    await wait_until(app.window.login_pending)
                     uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
-                    with httpx.Client(verify=str(ca)) as client:
+                    with httpx.Client(verify=ssl.create_default_context(cafile=str(ca))) as client:
                         location = (await in_thread(client.get, uri)).headers["location"]
                     sent = await in_thread(visit, location)
                     await wait_until(lambda: not app.window.login_pending())
