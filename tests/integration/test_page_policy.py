@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -115,6 +116,35 @@ def test_links_open_externally_and_other_schemes_are_refused(qapp, loop, tmp_pat
         await wait_until(lambda: len(browser.entries()) == 2, what="the navigation to reach the browser")
         assert browser.entries()[1]["url"] == "https://example.invalid/elsewhere"
         assert app.window.page.url().toString().startswith(platform.widget_url)
+        await app.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_forged_login_requests_never_open_anything(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
+                                                   monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+    forged = {"type": "rc-login-popup-notify", "oAuthUri": "https://evil.example.com/restapi/oauth/authorize?x=1"}
+
+    async def scenario() -> None:
+        app.start()
+        await app.wait_loaded()
+        # From a frame inside the widget: not the widget talking, the bridge drops it.
+        await app.js("const f = document.createElement('iframe'); f.src = '/widget/mic.html';"
+                     "document.body.appendChild(f);")
+        await asyncio.sleep(1.0)
+        await app.js(f"frames[0].eval('parent.postMessage(' + JSON.stringify({json.dumps(forged)}) + ', \"*\")')")
+        await asyncio.sleep(0.5)
+        assert not app.events("rc-login-popup-notify")
+        # From the widget's window itself (any script there could do it): checked and refused.
+        await app.js(f"window.postMessage({json.dumps(forged)}, '*')")
+        await wait_until(lambda: "Refused to open the sign-in page" in app.window.notice_bar.label.text(),
+                         what="the refusal")
+        assert "evil.example.com" in app.window.notice_bar.label.text()
+        await asyncio.sleep(0.5)
+        assert browser.entries() == [] and not app.window.login_pending()
+        assert app.window.login is not None and not app.window.login.listener.is_open
         await app.close()
 
     loop.run_until_complete(scenario())

@@ -38,8 +38,14 @@ def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform,
         app.start()
         await app.wait_loaded()
         assert not app.signed_in()
+        # The widget's own scripts (main world) see neither the channel nor the bridge.
+        assert await app.js("typeof qt + '/' + typeof QWebChannel + '/' + typeof window.__embeddableDesktopBridge") == (
+            "undefined/undefined/undefined")
         await app.click("#sign-in")
         await wait_until(app.signed_in, 20, "the widget to report signed in")
+        # The launcher's own command reached the widget but was not echoed back to Python as an event.
+        assert (await app.widget_state())["arrivedAt"].get("callbackUri")
+        assert not app.events("rc-adapter-authorization-code")
         entries = browser.entries()
         assert len(entries) == 1 and entries[0]["callback_status"] == 200
         assert "Signed in" in entries[0]["callback_body"]
