@@ -29,10 +29,10 @@ import httpx  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import tests.conftest  # noqa: E402, F401 - offscreen platform and Chromium flags
+from tests.fakes.platform import FakeClient, FakePlatform  # noqa: E402
+from tests.fakes.tls import make_server_tls  # noqa: E402
 from tests.integration.conftest import CLIENT_ID, QtLoop, app_argv, free_port  # noqa: E402
 from tests.integration.harness import AppUnderTest, in_thread, wait_until  # noqa: E402
-from tests.standins.platform import FakeClient, FakePlatform  # noqa: E402
-from tests.standins.tls import make_tls  # noqa: E402
 
 
 def visit(url: str) -> float:
@@ -55,7 +55,7 @@ def main() -> int:
     handoffs: list[float] = []
     baselines: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        context, ca = make_tls(Path(tmp) / "tls")
+        context, ca = make_server_tls(Path(tmp) / "tls")
         port = free_port()
         os.environ["SCRIPTED_BROWSER_LOG"] = str(Path(tmp) / "browser.jsonl")
         with FakePlatform(context, {}) as platform:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.platform import FakeClient, FakePlatform
+from tests.fakes.tls import make_server_tls
 from tests.integration.conftest import CLIENT_ID, browser_command, free_port
-from tests.standins.platform import FakeClient, FakePlatform
-from tests.standins.tls import make_tls
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ APP = Path(sys.executable).with_name("embeddable-desktop")
 
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[FakePlatform, Path, int]]:
-    context, ca = make_tls(tmp_path / "tls")
+    context, ca = make_server_tls(tmp_path / "tls")
     port = free_port()
     platform = FakePlatform(context, {})
     platform.start()
@@ -79,7 +79,7 @@ def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
     assert "sign-in callback handed to the widget in" in first.log()
     assert first.terminate() == 0
     assert "Embeddable Desktop stopped" in first.log()
-    assert platform.successful_code_exchanges() == 1
+    assert len(platform.successful_code_exchanges()) == 1
     entries = [json.loads(line) for line in browser_log.read_text().splitlines()]
     assert len(entries) == 1 and entries[0]["callback_status"] == 200
 
@@ -88,7 +88,7 @@ def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
     assert second.terminate() == 0
     # Signed in from the stored session: no second browser trip, no second code exchange.
     assert len(browser_log.read_text().splitlines()) == 1
-    assert platform.successful_code_exchanges() == 1
+    assert len(platform.successful_code_exchanges()) == 1
     secrets = [line for line in log_file.read_text().splitlines() if "code=" in line and "[redacted]" not in line]
     assert secrets == []
 

@@ -18,8 +18,8 @@ import qasync
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.standins.platform import FakeClient, FakePlatform
-from tests.standins.tls import make_tls
+from tests.fakes.platform import FakeClient, FakePlatform
+from tests.fakes.tls import make_server_tls
 
 CLIENT_ID = "desktop-test-client"
 SCRIPTED_BROWSER = Path(__file__).resolve().parent.parent / "support" / "scripted_browser.py"
@@ -69,7 +69,7 @@ def loop(qapp: QApplication) -> QtLoop:
 
 @pytest.fixture(scope="session")
 def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    return make_tls(tmp_path_factory.mktemp("tls"))
+    return make_server_tls(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def test_forged_login_requests_never_open_anything(qapp, loop, tmp_path, tls, pl
         app.start()
         await app.wait_loaded()
         # From a frame inside the widget: not the widget talking, the bridge drops it.
-        await app.js("const f = document.createElement('iframe'); f.src = '/widget/mic.html';"
+        await app.js("const f = document.createElement('iframe'); f.src = '/other/mic.html';"
                      "document.body.appendChild(f);")
         await asyncio.sleep(1.0)
         await app.js(f"frames[0].eval('parent.postMessage(' + JSON.stringify({json.dumps(forged)}) + ', \"*\")')")

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from desktop import __version__
+from tests.fakes.platform import FakePlatform
 from tests.integration.conftest import CLIENT_ID, app_argv
 from tests.integration.harness import AppUnderTest, in_thread, wait_until
-from tests.standins.platform import FakeClient, FakePlatform
 
 pytestmark = pytest.mark.webengine
 
@@ -55,7 +55,7 @@ def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform,
         assert exchanges[0]["redirect_uri"] == f"http://127.0.0.1:{redirect_port}/oauth/callback"
         agents = {r["user_agent"] for r in platform.api_requests}
         assert len(agents) == 1 and agents.pop().startswith(f"EmbeddableDesktop/{__version__} RingCentralEmbeddable/")
-        assert platform.successful_code_exchanges() == 1
+        assert len(platform.successful_code_exchanges()) == 1
         assert app.window.login is not None and not app.window.login.pending
         await asyncio.sleep(0.2)
         assert not app.window.login.listener.is_open
@@ -215,9 +215,7 @@ def test_window_open_of_the_login_goes_to_the_system_browser(qapp, loop, tmp_pat
 
 def test_demo_client_signs_in_through_an_in_app_popup(qapp, loop, tmp_path, tls, platform, redirect_port,
                                                       browser) -> None:
-    from tests.standins.platform import DEMO_CLIENT_ID
-
-    platform.register_client(DEMO_CLIENT_ID, FakeClient(redirect_uris=[platform.origin + "/widget/redirect.html"]))
+    platform.register_demo_client()
     app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=None), tmp_path / "data", tls[1])
 
     async def scenario() -> None:
@@ -227,7 +225,7 @@ def test_demo_client_signs_in_through_an_in_app_popup(qapp, loop, tmp_path, tls,
         await app.click("#sign-in")
         await wait_until(app.signed_in, 20, "sign-in through the in-app popup")
         assert browser.entries() == []  # the system browser was not involved
-        assert platform.successful_code_exchanges() == 1
+        assert len(platform.successful_code_exchanges()) == 1
         await app.close()
 
     loop.run_until_complete(scenario())

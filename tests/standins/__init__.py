@@ -1,1 +1,0 @@
-"""Stand-ins for what the tests cannot reach: a fake RingCentral platform and a fake Embeddable widget."""
