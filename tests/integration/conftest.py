@@ -9,7 +9,7 @@ import shlex
 import socket
 import sys
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.fakes.platform import FakeClient, FakePlatform
 from tests.fakes.tls import make_server_tls
+from tests.integration.harness import AppUnderTest
 
 CLIENT_ID = "desktop-test-client"
 SCRIPTED_BROWSER = Path(__file__).resolve().parent.parent / "support" / "scripted_browser.py"
@@ -117,3 +118,37 @@ def app_argv(platform: FakePlatform, redirect_port: int, *, client_id: str | Non
 
 
 os.environ.setdefault("SCRIPTED_BROWSER_MODE", "follow")
+
+
+@pytest.fixture
+def recording_browser(browser: BrowserLog, monkeypatch: pytest.MonkeyPatch) -> BrowserLog:
+    """The scripted browser only notes the URLs it is given; the test visits them itself."""
+    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
+    return browser
+
+
+@pytest.fixture
+def run_app(qapp: QApplication, loop: QtLoop, tmp_path: Path, tls: tuple[Any, Path], platform: FakePlatform,
+            redirect_port: int) -> Callable[..., None]:
+    """Run ``scenario(app)`` against a fresh main window; the window is always closed afterwards.
+
+    By default the window is started and the widget loaded before the scenario; ``start=False`` leaves
+    both to the scenario.
+    """
+
+    def run(scenario: Callable[[AppUnderTest], Awaitable[None]], *, client_id: str | None = CLIENT_ID,
+            start: bool = True) -> None:
+        app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=client_id), tmp_path / "data", tls[1])
+
+        async def wrapped() -> None:
+            try:
+                if start:
+                    app.start()
+                    await app.wait_loaded()
+                await scenario(app)
+            finally:
+                await app.close()
+
+        loop.run_until_complete(wrapped())
+
+    return run

@@ -9,61 +9,45 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from desktop.ui.widget_page import WidgetPage
-from tests.integration.conftest import app_argv
 from tests.integration.harness import MAIN_WORLD, AppUnderTest, wait_until
 
 pytestmark = pytest.mark.webengine
 
 GET_USER_MEDIA = """
+window.__media = null;
 navigator.mediaDevices.getUserMedia(%s).then(
   s => { window.__media = 'granted:' + s.getTracks().map(t => t.kind).sort().join(','); },
   e => { window.__media = 'denied:' + e.name; });
 """
 
 
-async def media(app: AppUnderTest, constraints: str) -> str:
-    await app.js("window.__media = null;" + GET_USER_MEDIA % constraints)
-    result: list[str] = []
-
-    async def poll() -> bool:
-        value = await app.js("window.__media")
-        if value:
-            result.append(value)
-        return bool(value)
-
-    deadline = asyncio.get_running_loop().time() + 10
-    while not await poll():
-        assert asyncio.get_running_loop().time() < deadline, "getUserMedia never settled"
-        await asyncio.sleep(0.1)
-    return result[0]
-
-
-async def wait_until_js(app: AppUnderTest, expression: str, timeout: float = 10.0) -> None:
+async def settled(app: AppUnderTest, start: str, result: str, timeout: float = 10.0) -> str:
+    """Run ``start`` in the page, then wait until the expression ``result`` is non-empty."""
+    await app.js(start)
     deadline = asyncio.get_running_loop().time() + timeout
-    while not await app.js(expression):
-        assert asyncio.get_running_loop().time() < deadline, f"{expression} stayed empty"
+    while not (value := await app.js(result)):
+        assert asyncio.get_running_loop().time() < deadline, f"{result} stayed empty"
         await asyncio.sleep(0.1)
+    return str(value)
 
 
-def test_microphone_only_for_the_widget_origin(qapp, loop, tmp_path, tls, platform, redirect_port, browser) -> None:
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+async def media(app: AppUnderTest, constraints: str) -> str:
+    return await settled(app, GET_USER_MEDIA % constraints, "window.__media")
 
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+
+def test_microphone_and_notifications_only_for_the_widget_origin(run_app, platform) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         assert await media(app, "{audio: true}") == "granted:audio"
         # Qt WebEngine 6.12 rejects a denied media request with AbortError, not NotAllowedError.
         assert (await media(app, "{video: true}")).startswith("denied:")
         # Asked for both, Qt decides each separately: the microphone comes, the camera never does.
         assert (await media(app, "{audio: true, video: true}")) in ("granted:audio", "denied:AbortError")
         assert (await media(app, "{video: {facingMode: 'user'}}")).startswith("denied:")
-        await app.js("window.__n = null; Notification.requestPermission().then(r => { window.__n = r; })")
-        await wait_until_js(app, "window.__n")
-        assert await app.js("window.__n") == "granted"
-        await app.js("window.__geo = null; navigator.geolocation.getCurrentPosition("
-                     "() => { window.__geo = 'granted'; }, e => { window.__geo = 'denied:' + e.code; })")
-        await wait_until_js(app, "window.__geo")
-        assert await app.js("window.__geo") == "denied:1"  # PERMISSION_DENIED
+        notifications = "window.__n = null; Notification.requestPermission().then(r => { window.__n = r; })"
+        assert await settled(app, notifications, "window.__n") == "granted"
+        geolocation = ("window.__geo = null; navigator.geolocation.getCurrentPosition("
+                       "() => { window.__geo = 'granted'; }, e => { window.__geo = 'denied:' + e.code; })")
+        assert await settled(app, geolocation, "window.__geo") == "denied:1"  # PERMISSION_DENIED
 
         # The same policy, a page on another origin (https://localhost:<port> vs https://127.0.0.1:<port>).
         other = WidgetPage(app.profile, app.options, app.window.view, open_in_app=lambda r: None,
@@ -80,28 +64,23 @@ def test_microphone_only_for_the_widget_origin(qapp, loop, tmp_path, tls, platfo
                 break
         assert result and isinstance(result[-1], str) and result[-1] != "granted", result
         other.deleteLater()
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_links_open_externally_and_other_schemes_are_refused(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                             browser, monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+def test_links_open_externally_and_other_schemes_are_refused(run_app, platform, recording_browser) -> None:
+    help_url = "https://example.invalid/help"
 
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#open-help")
-        await wait_until(browser.entries, what="the help link in the browser")
-        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        await wait_until(recording_browser.entries, what="the help link in the browser")
+        assert [e["url"] for e in recording_browser.entries()] == [help_url]
         # javascript: and file: popups: Chromium stops them (the page's CSP, local-resource rules) before the
         # launcher sees them; the launcher's policy refuses them too (unit tests). Neither may get out.
         await app.click("#open-js")
         await app.click("#open-file")
         await asyncio.sleep(1.0)
-        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        assert [e["url"] for e in recording_browser.entries()] == [help_url]
         # Schemes that do reach the launcher (the widget's rcapp:// call-with option, data:, about:) are
         # refused with a visible message and never handed to the browser or the OS.
         for url in ("rcapp://call?number=123", "data:text/html,hi", "about:blank"):
@@ -109,27 +88,21 @@ def test_links_open_externally_and_other_schemes_are_refused(qapp, loop, tmp_pat
             await app.js(f"window.open({url!r})")
             await wait_until(lambda s=scheme: f"open a {s}: address" in app.window.notice_bar.label.text(),
                              what=f"the refusal of the {scheme}: popup")
-        assert [e["url"] for e in browser.entries()] == ["https://example.invalid/help"]
+        assert [e["url"] for e in recording_browser.entries()] == [help_url]
         assert app.window.page.url().toString().startswith(platform.widget_url)
         # A main-frame navigation away from the widget goes to the browser instead.
         await app.js("location.href = 'https://example.invalid/elsewhere'")
-        await wait_until(lambda: len(browser.entries()) == 2, what="the navigation to reach the browser")
-        assert browser.entries()[1]["url"] == "https://example.invalid/elsewhere"
+        await wait_until(lambda: len(recording_browser.entries()) == 2, what="the navigation to reach the browser")
+        assert recording_browser.entries()[1]["url"] == "https://example.invalid/elsewhere"
         assert app.window.page.url().toString().startswith(platform.widget_url)
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_forged_login_requests_never_open_anything(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
-                                                   monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
+def test_forged_login_requests_never_open_anything(run_app, recording_browser) -> None:
     forged = {"type": "rc-login-popup-notify", "oAuthUri": "https://evil.example.com/restapi/oauth/authorize?x=1"}
 
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+    async def scenario(app: AppUnderTest) -> None:
         # From a frame inside the widget: not the widget talking, the bridge drops it.
         await app.js("const f = document.createElement('iframe'); f.src = '/other/mic.html';"
                      "document.body.appendChild(f);")
@@ -143,8 +116,7 @@ def test_forged_login_requests_never_open_anything(qapp, loop, tmp_path, tls, pl
                          what="the refusal")
         assert "evil.example.com" in app.window.notice_bar.label.text()
         await asyncio.sleep(0.5)
-        assert browser.entries() == [] and not app.window.login_pending()
+        assert recording_browser.entries() == [] and not app.window.login_pending()
         assert app.window.login is not None and not app.window.login.listener.is_open
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)

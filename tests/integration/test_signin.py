@@ -13,7 +13,7 @@ import pytest
 
 from desktop import __version__
 from tests.fakes.platform import FakePlatform
-from tests.integration.conftest import CLIENT_ID, app_argv
+from tests.integration.conftest import CLIENT_ID
 from tests.integration.harness import AppUnderTest, in_thread, wait_until
 
 pytestmark = pytest.mark.webengine
@@ -27,16 +27,12 @@ def follow(url: str, ca: Path) -> tuple[httpx.Response, httpx.Response]:
         return authorize, client.get(authorize.headers["location"])
 
 
-def code_exchanges(platform: FakePlatform) -> list[dict[str, Any]]:
+def code_exchanges(platform: FakePlatform) -> list[Any]:
     return [r for r in platform.token_requests if r["grant_type"] == "authorization_code"]
 
 
-def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform, redirect_port, browser) -> None:
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+def test_sign_in_through_the_system_browser(run_app, platform, redirect_port, browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         assert not app.signed_in()
         # The widget's own scripts (main world) see neither the channel nor the bridge.
         assert await app.js("typeof qt + '/' + typeof QWebChannel + '/' + typeof window.__embeddableDesktopBridge") == (
@@ -55,52 +51,38 @@ def test_sign_in_through_the_system_browser(qapp, loop, tmp_path, tls, platform,
         assert exchanges[0]["redirect_uri"] == f"http://127.0.0.1:{redirect_port}/oauth/callback"
         agents = {r["user_agent"] for r in platform.api_requests}
         assert len(agents) == 1 and agents.pop().startswith(f"EmbeddableDesktop/{__version__} RingCentralEmbeddable/")
-        assert len(platform.successful_code_exchanges()) == 1
         assert app.window.login is not None and not app.window.login.pending
         await asyncio.sleep(0.2)
         assert not app.window.login.listener.is_open
         assert app.window.signed_in is True
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_wrong_state_is_refused_and_the_real_callback_still_works(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                                  browser, monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+def test_wrong_state_is_refused_and_the_real_callback_still_works(run_app, platform, redirect_port, tls,
+                                                                  recording_browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
-        await wait_until(browser.entries, what="the browser to be asked")
-        forged = await in_thread(httpx.get, f"http://127.0.0.1:{redirect_port}/oauth/callback?code=forged&state=attacker")
+        await wait_until(recording_browser.entries, what="the browser to be asked")
+        forged = await in_thread(httpx.get, f"http://127.0.0.1:{redirect_port}/oauth/callback?code=x&state=attacker")
         assert forged.status_code == 400 and "does not belong" in forged.text
         await asyncio.sleep(0.5)
         assert code_exchanges(platform) == [] and not app.signed_in()
-        _, callback = await in_thread(follow, browser.entries()[0]["url"], tls[1])
+        _, callback = await in_thread(follow, recording_browser.entries()[0]["url"], tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in with the genuine callback")
         assert len(code_exchanges(platform)) == 1
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_an_older_sign_in_link_is_stale(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
-                                        monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+def test_an_older_sign_in_link_is_stale(run_app, platform, tls, recording_browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
-        await wait_until(lambda: len(browser.entries()) == 1, what="the first sign-in")
+        await wait_until(lambda: len(recording_browser.entries()) == 1, what="the first sign-in")
         await app.click("#sign-in")
-        await wait_until(lambda: len(browser.entries()) == 2, what="the second sign-in")
-        first, second = (e["url"] for e in browser.entries())
+        await wait_until(lambda: len(recording_browser.entries()) == 2, what="the second sign-in")
+        first, second = (e["url"] for e in recording_browser.entries())
         assert first != second
         _, stale = await in_thread(follow, first, tls[1])
         assert stale.status_code == 400 and "out of date" in stale.text
@@ -110,39 +92,30 @@ def test_an_older_sign_in_link_is_stale(qapp, loop, tmp_path, tls, platform, red
         assert fresh.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in with the newest link")
         assert [r["ok"] for r in code_exchanges(platform)] == [True]
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_access_denied_is_shown_and_nothing_is_exchanged(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                         browser) -> None:
+def test_access_denied_is_shown_and_nothing_is_exchanged(run_app, platform, browser) -> None:
     platform.deny_next_login = True
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
 
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
         await wait_until(browser.entries, what="the browser")
         entry = browser.entries()[0]
         assert "error=access_denied" in entry["location"] and entry["callback_status"] == 200
         assert "Sign-in failed" in entry["callback_body"]
-        await wait_until(lambda: app.window.notice_bar.isVisible(), what="the notice")
+        await wait_until(app.window.notice_bar.isVisible, what="the notice")
         assert "denied" in app.window.notice_bar.label.text()
         assert app.window.notice_bar.kind == "error"
         assert code_exchanges(platform) == [] and not app.signed_in()
         assert not app.window.login_pending()
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_busy_port_is_reported_and_no_browser_opens(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                    browser) -> None:
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
+def test_busy_port_is_reported_and_no_browser_opens(run_app, redirect_port, browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         with socket.socket() as squatter:
             squatter.bind(("127.0.0.1", redirect_port))
             squatter.listen(1)
@@ -151,7 +124,7 @@ def test_busy_port_is_reported_and_no_browser_opens(qapp, loop, tmp_path, tls, p
             await app.wait_loaded()
             app.window.notice_bar.hide()
             await app.click("#sign-in")  # ...and again when signing in
-            await wait_until(lambda: app.window.notice_bar.isVisible(), what="the notice")
+            await wait_until(app.window.notice_bar.isVisible, what="the notice")
             text = app.window.notice_bar.label.text()
             assert f"Port {redirect_port}" in text and "--redirect-port" in text
             await asyncio.sleep(0.5)
@@ -159,73 +132,53 @@ def test_busy_port_is_reported_and_no_browser_opens(qapp, loop, tmp_path, tls, p
         # Once the port is free, signing in works without a restart.
         await app.click("#sign-in")
         await wait_until(app.signed_in, 20, "sign-in after the port was freed")
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario, start=False)
 
 
-def test_reload_is_refused_while_a_sign_in_is_pending(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
-                                                      monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+def test_reload_is_refused_while_a_sign_in_is_pending(run_app, tls, recording_browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
-        await wait_until(browser.entries, what="the browser")
+        await wait_until(recording_browser.entries, what="the browser")
         await app.js("window.__marker = 'still here'; location.reload()")
         await asyncio.sleep(1.0)
         assert await app.js("window.__marker") == "still here"  # the page (and its PKCE verifier) survived
-        _, callback = await in_thread(follow, browser.entries()[0]["url"], tls[1])
+        _, callback = await in_thread(follow, recording_browser.entries()[0]["url"], tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in after the refused reload")
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_window_open_of_the_login_goes_to_the_system_browser(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                             browser, monkeypatch) -> None:
-    monkeypatch.setenv("SCRIPTED_BROWSER_MODE", "record")
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port), tmp_path / "data", tls[1])
-
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+def test_window_open_of_the_login_goes_to_the_system_browser(run_app, tls, recording_browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
-        await wait_until(browser.entries, what="the browser")
+        await wait_until(recording_browser.entries, what="the browser")
         uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
         # Other widget versions open the login with window.open: it must land in the system browser too.
         await app.js(f"window.open({uri!r}, 'rc-oauth')")
-        await wait_until(lambda: len(browser.entries()) == 2, what="the popup to reach the browser")
-        assert browser.entries()[1]["url"] == uri
+        await wait_until(lambda: len(recording_browser.entries()) == 2, what="the popup to reach the browser")
+        assert recording_browser.entries()[1]["url"] == uri
         # A window.open of a login for another client is refused.
         await app.js(f"window.open({uri.replace(CLIENT_ID, 'intruder')!r})")
         await wait_until(lambda: "Refused to open the sign-in page" in app.window.notice_bar.label.text(),
                          what="the refusal notice")
-        assert len(browser.entries()) == 2
+        assert len(recording_browser.entries()) == 2
         _, callback = await in_thread(follow, uri, tls[1])
         assert callback.status_code == 200
         await wait_until(app.signed_in, 20, "sign-in")
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario)
 
 
-def test_demo_client_signs_in_through_an_in_app_popup(qapp, loop, tmp_path, tls, platform, redirect_port,
-                                                      browser) -> None:
+def test_demo_client_signs_in_through_an_in_app_popup(run_app, platform, browser) -> None:
     platform.register_demo_client()
-    app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=None), tmp_path / "data", tls[1])
 
-    async def scenario() -> None:
-        app.start()
-        await app.wait_loaded()
+    async def scenario(app: AppUnderTest) -> None:
         assert "demo client" in app.window.notice_bar.label.text()
         await app.click("#sign-in")
         await wait_until(app.signed_in, 20, "sign-in through the in-app popup")
         assert browser.entries() == []  # the system browser was not involved
         assert len(platform.successful_code_exchanges()) == 1
-        await app.close()
 
-    loop.run_until_complete(scenario())
+    run_app(scenario, client_id=None)
