@@ -35,11 +35,14 @@ def run(argv: list[str]) -> int:
     """Run the app; returns the process exit status (2 for bad options)."""
     try:
         options = parse_options(argv, _default_data_dir())
+        try:
+            log_path = setup_logging(options.data_dir / "logs")
+        except OSError as exc:
+            raise UsageError([f"--data-dir: cannot write below {options.data_dir} ({exc.strerror or exc})"]) from None
     except UsageError as exc:
         for problem in exc.problems:
             print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         return 2
-    log_path = setup_logging(options.data_dir / "logs")
     log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
     for warning in options.warnings:
         log.warning(warning)
@@ -47,6 +50,11 @@ def run(argv: list[str]) -> int:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
         os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root
     )
+    try:
+        import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
+    except ImportError as exc:
+        log.error("Qt WebEngine is not available (%s); reinstall with: pip install 'PySide6>=6.8'", exc)
+        return 1
     return _run_qt(options, log_path)
 
 

@@ -93,6 +93,16 @@ def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
     assert secrets == []
 
 
+def test_unwritable_data_dir_is_named(tmp_path: Path) -> None:
+    # (a read-only folder would not do: the tests may run as root, who can write anywhere)
+    blocker = tmp_path / "data"
+    blocker.mkdir()
+    (blocker / "logs").write_text("not a folder")
+    result = subprocess.run([str(APP), "--data-dir", str(blocker)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"--data-dir: cannot write below {blocker}" in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     (["--app-server", "http://platform.example.com"], "--app-server: 'http://platform.example.com' must start"),
     (["--redirect-port", "x", "--client-id", "a b"], "--client-id"),
