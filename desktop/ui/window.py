@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWebEngineCore import QWebEngineNewWindowRequest, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
@@ -47,7 +47,6 @@ class MainWindow(QMainWindow):
         self.signed_in: bool | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._popups: list[LoginPopup] = []
-        self._callback_received_at = 0.0
 
         title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
         self.setWindowTitle(title)
@@ -93,9 +92,6 @@ class MainWindow(QMainWindow):
                 self.login.listener.check_port()
             except LauncherError as exc:
                 self.errors.show_error(exc)
-
-    def set_icon(self, icon: QIcon) -> None:
-        self.setWindowIcon(icon)
 
     def load_widget(self) -> None:
         url = build_widget_url(self.options, __version__)
@@ -188,7 +184,7 @@ class MainWindow(QMainWindow):
         task.add_done_callback(self._tasks.discard)
 
     async def shutdown(self) -> None:
-        """Close the listener and release the page before the profile (so storage is flushed)."""
+        """Close the listener and any login window; the app then deletes the page before the profile."""
         if self.login is not None:
             await self.login.aclose()
         for popup in list(self._popups):
