@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         Imported here so asyncio and the listener stay off the start-up path before the first load().
         """
         from desktop.services.login import LoginFlow
-        
+
         if self.options.client_id is not None and self.login is None:
             self.login = LoginFlow(
                 app_server=self.options.app_server,
