@@ -8,7 +8,8 @@
     │   └── LoginTimedOut         nobody came back within the time limit
     ├── ListenerError             the loopback listener could not start
     │   └── PortInUse             the redirect port is taken
-    └── PopupRefused              a page tried to open a URL or scheme the launcher will not open
+    ├── PopupRefused              a page tried to open a URL or scheme the launcher will not open
+    └── WidgetLoadFailed          the widget page could not be loaded (offline, DNS, TLS, HTTP error)
 
 The UI shows these in one place (``desktop.ui.errors``); anything else is a bug and is logged with its
 traceback.
@@ -78,3 +79,9 @@ class PopupRefused(LauncherError):
     """A page tried to open something the launcher refuses to open."""
 
     title = "Link refused"
+
+
+class WidgetLoadFailed(LauncherError):
+    """The widget's page could not be loaded; the message names the URL and the reason."""
+
+    title = "The phone could not be loaded"

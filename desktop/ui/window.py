@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWebEngineCore import QWebEngineNewWindowRequest, QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineNewWindowRequest, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from desktop import APP_NAME, __version__
-from desktop.core.errors import LauncherError, PopupRefused
+from desktop.core.errors import LauncherError, PopupRefused, WidgetLoadFailed
 from desktop.core.options import LaunchOptions
 from desktop.core.policy import PopupAction
 from desktop.core.widget_url import build_widget_url
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.bridge = PageBridge(self.page)
         self.bridge.message_received.connect(self._on_widget_message)
         self.page.popup_requested.connect(self._on_popup)
-        self.page.loadFinished.connect(self._on_load_finished)
+        self.page.loadingChanged.connect(self._on_loading_changed)
 
         self.login: LoginFlow | None = None
 
@@ -147,8 +147,17 @@ class MainWindow(QMainWindow):
         popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)
         popup.show()
 
-    def _on_load_finished(self, ok: bool) -> None:
-        log.info("widget page %s", "loaded" if ok else "failed to load")
+    def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            log.info("widget page loaded")
+        elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            # Never leave a blank window without a word: say what failed and where.
+            where = info.url().toString().split("?", 1)[0]  # the query carries the client id
+            self.errors.show_error(WidgetLoadFailed(
+                f"{where} did not load ({info.errorString() or info.errorDomain().name}).",
+                help_hint="Check the network connection (and --widget-url), then restart the app.",
+            ))
 
     # --- LoginObserver ----------------------------------------------------------------------------
     def deliver_callback(self, callback_uri: str) -> None:

@@ -120,3 +120,19 @@ def test_forged_login_requests_never_open_anything(run_app, recording_browser) -
         assert app.window.login is not None and not app.window.login.listener.is_open
 
     run_app(scenario)
+
+
+def test_a_widget_that_cannot_load_is_explained(run_app, platform) -> None:
+    widget_url = platform.widget_url
+
+    # The fake platform is stopped: the widget URL refuses connections, as when offline.
+    async def scenario(app: AppUnderTest) -> None:
+        platform.stop()
+        app.start()
+        await wait_until(app.window.notice_bar.isVisible, what="the load-failure notice")
+        text = app.window.notice_bar.label.text()
+        assert "The phone could not be loaded" in text and f"{widget_url} did not load" in text
+        assert "ERR_CONNECTION_REFUSED" in text
+        assert "clientId" not in text  # the query (client id) is not echoed
+
+    run_app(scenario, start=False)
