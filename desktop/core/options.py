@@ -1,29 +1,36 @@
-"""Command-line options: parsing, validation and the resolved launch configuration.
+"""The command line, on top of the settings layers, resolved into the launch configuration.
 
-Every problem is collected and reported at once (one line each, exit status 2), so a person fixing a
-script sees all mistakes in one run. A later settings system layers policy and files under these.
+Command-line options are the top settings layer: ``--env`` picks the environment, the per-environment
+options (``--client-id``, ``--app-server``, ``--widget-url``, ``--redirect-port``) apply to it, and
+``--env custom --app-server URL`` runs an ad-hoc custom environment with no prior configuration. Every
+problem is collected and reported at once (one line each, exit status 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop.core.errors import UsageError
+from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve
+from desktop.core.settings_schema import (
+    BUILT_IN_SERVERS,
+    DEFAULT_REDIRECT_PORT,
+    DEFAULT_WIDGET_URL,
+    ENV_NAME,
+    PRODUCTION_SERVER,
+    SANDBOX_SERVER,
+    env_key,
+)
 from desktop.core.urls import check_app_server, check_widget_url, loopback_redirect_uri
 
-PRODUCTION_SERVER = "https://platform.ringcentral.com"
-SANDBOX_SERVER = "https://platform.devtest.ringcentral.com"
-DEFAULT_WIDGET_URL = "https://apps.ringcentral.com/integration/ringcentral-embeddable/latest/app.html"
-#: Fixed so it can be registered in the developer console; RingCentral matches redirect URIs exactly.
-DEFAULT_REDIRECT_PORT = 47612
-BUILT_IN_SERVERS = {"production": PRODUCTION_SERVER, "sandbox": SANDBOX_SERVER}
-ENV_CHOICES = ("production", "sandbox", "custom")
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
+__all__ = ["DEFAULT_REDIRECT_PORT", "DEFAULT_WIDGET_URL", "PRODUCTION_SERVER", "SANDBOX_SERVER", "LaunchOptions",
+           "build_parser", "parse_options", "parse_settings"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class LaunchOptions:
     data_dir: Path
     browser_command: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = field(default=())
+    auth_mode: str = "pkce"
 
     @property
     def redirect_uri(self) -> str:
@@ -46,119 +54,151 @@ class LaunchOptions:
     @property
     def uses_loopback_login(self) -> bool:
         """Without a client id the widget's demo client is used, whose redirect is the hosted page."""
-        return self.client_id is not None
+        return self.client_id is not None and self.auth_mode == "pkce"
 
     @property
     def profile_name(self) -> str:
-        """Name of the web profile; each app server gets its own, so storage never mixes."""
+        """Name of the web profile: one per environment and app server, so storage never mixes."""
         if self.env_name in BUILT_IN_SERVERS:
             return self.env_name
         digest = hashlib.sha256(self.app_server.encode()).hexdigest()[:10]
-        return f"custom-{digest}"
+        return f"{self.env_name}-{digest}"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="embeddable-desktop",
-        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser.",
+        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser. "
+        "Also: 'embeddable-desktop config show|set|unset' and 'embeddable-desktop secrets ...'.",
     )
-    parser.add_argument("--env", choices=ENV_CHOICES, help="platform environment (default: production)")
+    parser.add_argument("--env", metavar="NAME",
+                        help="environment: production (default), sandbox, custom (ad hoc, with --app-server) or "
+                        "the name of one defined in the settings")
     parser.add_argument("--client-id", help="your app's client id from the RingCentral developer console")
-    parser.add_argument("--app-server", help="platform URL for --env custom (https only)")
+    parser.add_argument("--app-server", help="platform URL for a custom environment (https only)")
     parser.add_argument("--widget-url", help=f"URL of the widget's app.html (default: {DEFAULT_WIDGET_URL})")
-    parser.add_argument(
-        "--redirect-port",
-        help=f"port of the sign-in listener on 127.0.0.1 (default: {DEFAULT_REDIRECT_PORT})",
-    )
-    parser.add_argument("--data-dir", help="folder for everything the app writes (profiles, logs)")
-    parser.add_argument(
-        "--browser", metavar="COMMAND", help="command that opens sign-in pages; the URL is added as last argument"
-    )
+    parser.add_argument("--redirect-port",
+                        help=f"port of the sign-in listener on 127.0.0.1 (default: {DEFAULT_REDIRECT_PORT})")
+    parser.add_argument("--data-dir", help="folder for everything the app writes (profiles, logs, settings)")
+    parser.add_argument("--browser", metavar="COMMAND",
+                        help="command that opens sign-in pages; the URL is added as last argument")
+    parser.add_argument("--reset-settings", action="store_true",
+                        help="start on default settings if the settings file cannot be used (a copy is kept)")
     return parser
 
 
-def _resolve_server(ns: argparse.Namespace, problems: list[str], warnings: list[str]) -> tuple[str, str]:
-    env = ns.env or ("custom" if ns.app_server else "production")
-    if env in BUILT_IN_SERVERS:
-        if ns.app_server:
-            problems.append(f"--app-server: only used with --env custom (--env {env} always uses "
-                            f"{BUILT_IN_SERVERS[env]})")
-        return env, BUILT_IN_SERVERS[env]
-    if not ns.app_server:
-        problems.append("--app-server: required with --env custom, e.g. --app-server https://platform.example.com")
-        return env, ""
+def _check(value: str | None, option: str, check: Any, problems: list[str], warnings: list[str]) -> str | None:
+    if value is None:
+        return None
     try:
-        checked = check_app_server(ns.app_server)
+        checked = check(value, option)
     except ValueError as exc:
         problems.append(str(exc))
-        return env, ""
+        return None
     warnings.extend(checked.warnings)
-    return env, checked.url
+    return str(checked.url)
 
 
-def _resolve_port(raw: str | None, problems: list[str]) -> int:
-    if raw is None:
-        return DEFAULT_REDIRECT_PORT
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        problems.append(f"--redirect-port: {raw!r} is not a port number (1-65535)")
-        return DEFAULT_REDIRECT_PORT
-    return int(raw)
+def _command_line_layer(ns: argparse.Namespace, lower_env: str, lower_keys: set[str], problems: list[str],
+                        warnings: list[str]) -> Layer:
+    """The options as settings; ``lower_env`` is the environment the lower layers chose."""
+    env = ns.env or ("custom" if ns.app_server else lower_env)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+
+    def put(key: str, value: Any, option: str) -> None:
+        values[key] = value
+        sources[key] = option
+
+    if ns.env is not None and not ENV_NAME.match(ns.env):
+        problems.append(f"--env: {ns.env!r} is not an environment name (lower-case letters, digits, '-', '_')")
+        return Layer("command line", "command line", {})
+    if ns.env or ns.app_server:
+        put("environment", env, "--env" if ns.env else "--app-server")
+    if env in BUILT_IN_SERVERS and ns.app_server:
+        problems.append(f"--app-server: only used with a custom environment (--env {env} always uses "
+                        f"{BUILT_IN_SERVERS[env]})")
+    server = _check(ns.app_server, "--app-server", check_app_server, problems, warnings)
+    if server is not None and env not in BUILT_IN_SERVERS:
+        put(env_key(env, "app_server"), server, "--app-server")
+    if ns.env == "custom" and ns.app_server is None and env_key(env, "app_server") not in lower_keys:
+        problems.append("--app-server: required with --env custom, e.g. --app-server https://platform.example.com")
+    widget = _check(ns.widget_url, "--widget-url", check_widget_url, problems, warnings)
+    if widget is not None:
+        put(env_key(env, "widget_url"), widget, "--widget-url")
+    if ns.client_id is not None:
+        put(env_key(env, "client_id"), ns.client_id, "--client-id")
+    if ns.redirect_port is not None:
+        if ns.redirect_port.isdigit() and 1 <= int(ns.redirect_port) <= 65535:
+            put(env_key(env, "redirect_port"), int(ns.redirect_port), "--redirect-port")
+        else:
+            problems.append(f"--redirect-port: {ns.redirect_port!r} is not a port number (1-65535)")
+    if ns.browser is not None:
+        put("browser", ns.browser, "--browser")
+    return Layer("command line", "command line", values, sources)
 
 
-def _resolve_browser(raw: str | None, problems: list[str]) -> tuple[str, ...] | None:
+def _browser(raw: str | None, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if raw is None:
         return None
     try:
         words = tuple(shlex.split(raw))
     except ValueError as exc:
-        problems.append(f"--browser: cannot split {raw!r} into a command ({exc})")
+        problems.append(f"{where}: cannot split {raw!r} into a command ({exc})")
         return None
     if not words:
-        problems.append("--browser: the command is empty")
+        problems.append(f"{where}: the command is empty")
         return None
     return words
 
 
-def parse_options(argv: list[str], default_data_dir: Path) -> LaunchOptions:
-    """Parse and validate ``argv``.
-
-    Raises:
-        UsageError: listing every problem, one line each.
-        SystemExit: from argparse for ``--help`` and unknown options.
-    """
-    ns = build_parser().parse_args(argv)
-    problems: list[str] = []
-    warnings: list[str] = []
-    env, server = _resolve_server(ns, problems, warnings)
-
-    client_id = ns.client_id
-    if client_id is not None and not _CLIENT_ID.match(client_id):
-        problems.append(f"--client-id: {client_id!r} is not a client id (letters, digits, '-', '_', '.', '~')")
-
-    widget_url = DEFAULT_WIDGET_URL
-    if ns.widget_url is not None:
-        try:
-            checked = check_widget_url(ns.widget_url)
-            widget_url = checked.url
-            warnings.extend(checked.warnings)
-        except ValueError as exc:
-            problems.append(str(exc))
-
-    port = _resolve_port(ns.redirect_port, problems)
-    data_dir = Path(ns.data_dir).expanduser() if ns.data_dir else default_data_dir
+def _data_dir(ns: argparse.Namespace, default: Path, problems: list[str]) -> Path:
+    data_dir = Path(ns.data_dir).expanduser() if ns.data_dir else default
     if data_dir.exists() and not data_dir.is_dir():
         problems.append(f"--data-dir: {data_dir} exists and is not a folder")
-    browser = _resolve_browser(ns.browser, problems)
+    return data_dir.resolve()
 
+
+def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Policy = NO_POLICY,
+                   layers: Sequence[Layer] = ()) -> tuple[LaunchOptions, Resolution, argparse.Namespace]:
+    """Resolve ``argv`` on top of ``layers`` (lowest first) under ``policy``.
+
+    Raises:
+        UsageError: listing every problem, one line each (the option or the file and key named).
+        SystemExit: from argparse for ``--help`` and unknown options.
+    """
+    ns = build_parser().parse_args(list(argv))
+    problems: list[str] = []
+    warnings: list[str] = []
+    lower = resolve(policy, layers)
+    cli = _command_line_layer(ns, lower.environment, set(lower.values), problems, warnings)
+    resolution = resolve(policy, [*layers, cli])
+    # A bad option is reported once, by the option; the environment it then lacks follows from it.
+    option_failed = bool(problems)
+    problems += resolution.problems
+    if not option_failed:
+        problems += resolution.environment_problems
+    warnings += resolution.refused
+    env = resolution.environment
+    data_dir = _data_dir(ns, default_data_dir, problems)
+    browser = _browser(resolution.get("browser"), resolution.source("browser"), problems)
     if problems:
-        raise UsageError(problems)
-    return LaunchOptions(
+        raise UsageError(list(dict.fromkeys(problems)))
+    options = LaunchOptions(
         env_name=env,
-        app_server=server,
-        client_id=client_id,
-        widget_url=widget_url,
-        redirect_port=port,
-        data_dir=data_dir.resolve(),
+        app_server=str(resolution.env_value(env, "app_server")),
+        client_id=resolution.env_value(env, "client_id"),
+        widget_url=str(resolution.env_value(env, "widget_url")),
+        redirect_port=int(resolution.env_value(env, "redirect_port")),
+        data_dir=data_dir,
         browser_command=browser,
-        warnings=tuple(warnings),
+        warnings=tuple(dict.fromkeys(warnings)),
+        auth_mode=str(resolution.env_value(env, "auth_mode")),
     )
+    return options, resolution, ns
+
+
+def parse_options(argv: Sequence[str], default_data_dir: Path, *, policy: Policy = NO_POLICY,
+                  layers: Sequence[Layer] = ()) -> LaunchOptions:
+    """:func:`parse_settings` for callers that only need the launch configuration."""
+    return parse_settings(argv, default_data_dir, policy=policy, layers=layers)[0]

@@ -57,7 +57,8 @@ def test_profiles_differ_per_environment_and_server() -> None:
 
 @pytest.mark.parametrize(("argv", "expected"), [
     (["--env", "custom"], "--app-server: required with --env custom"),
-    (["--env", "sandbox", "--app-server", "https://x.example.com"], "--app-server: only used with --env custom"),
+    (["--env", "sandbox", "--app-server", "https://x.example.com"],
+     "--app-server: only used with a custom environment"),
     (["--app-server", "http://rc.example.com"], "--app-server: 'http://rc.example.com' must start with https://"),
     (["--app-server", "ftp://rc.example.com"], "must start with https://"),
     (["--app-server", "https://rc.example.com?x=1"], "must not have a query"),
@@ -91,8 +92,8 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     not_a_dir.write_text("x")
     problems = problems_of(["--env", "custom", "--app-server", "http://x.example.com", "--client-id", "a b",
                             "--redirect-port", "99999", "--data-dir", str(not_a_dir)])
-    assert [p.split(":")[0] for p in problems] == [
-        "--app-server", "--client-id", "--redirect-port", "--data-dir"]
+    assert sorted(p.split(":")[0] for p in problems) == sorted([
+        "--app-server", "--client-id", "--redirect-port", "--data-dir"])
 
 
 def test_http_on_loopback_is_allowed_with_a_warning() -> None:

@@ -1,0 +1,161 @@
+"""The settings schema: the single source for validation, ``--help``, ``config show`` and the docs.
+
+Keys are flat and dotted. Global keys (``environment``, ``browser``, ...) and per-environment keys
+``environments.<name>.<field>``. ``production`` and ``sandbox`` are built in (their app server is fixed);
+any other name is a custom environment a person or IT defines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.urls import check_app_server, check_widget_url
+
+PRODUCTION_SERVER = "https://platform.ringcentral.com"
+SANDBOX_SERVER = "https://platform.devtest.ringcentral.com"
+DEFAULT_WIDGET_URL = "https://apps.ringcentral.com/integration/ringcentral-embeddable/latest/app.html"
+#: Fixed so it can be registered in the developer console; RingCentral matches redirect URIs exactly.
+DEFAULT_REDIRECT_PORT = 47612
+BUILT_IN_SERVERS = {"production": PRODUCTION_SERVER, "sandbox": SANDBOX_SERVER}
+AUTH_MODES = ("pkce", "jwt", "authorization_code")
+ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _client_id(value: Any) -> str:
+    text = _text(value)
+    if not _CLIENT_ID.match(text):
+        raise ValueError(f"{text!r} is not a client id (letters, digits, '-', '_', '.', '~')")
+    return text
+
+
+def _port(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected a port number, got true/false")
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= 65535:
+        raise ValueError(f"{value!r} is not a port number (1-65535)")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+        return value.lower() in ("true", "1", "yes", "on")
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = _text(value)
+        if text == "password":
+            raise ValueError("the password grant is not offered: public apps cannot use it, and RFC 9700 "
+                             "(OAuth security BCP) says it must not be used; use pkce, or jwt for a service user")
+        if text not in choices:
+            raise ValueError(f"{text!r} is not one of {', '.join(choices)}")
+        return text
+    return convert
+
+
+def _env_name(value: Any) -> str:
+    text = _text(value)
+    if not ENV_NAME.match(text):
+        raise ValueError(f"{text!r} is not an environment name (lower-case letters, digits, '-', '_')")
+    return text
+
+
+def _command(value: Any) -> str:
+    text = _text(value).strip()
+    if not text:
+        raise ValueError("the command is empty")
+    return text
+
+
+def _server(value: Any) -> str:
+    return check_app_server(_text(value), "value").url
+
+
+def _widget(value: Any) -> str:
+    return check_widget_url(_text(value), "value").url
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting. ``convert`` validates a value from any layer and returns it normalised."""
+
+    field: str
+    kind: str  # for help and docs: "text", "url", "port", "true/false", "one of ..."
+    default: Any
+    description: str
+    convert: Callable[[Any], Any]
+    restart_required: bool = False
+    per_environment: bool = False
+
+
+GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
+    Setting("environment", "environment name", "production", "the environment the app starts in", _env_name),
+    Setting("browser", "command", None, "command that opens sign-in pages and links; the URL is added as last "
+            "argument (default: the system browser)", _command),
+    Setting("allow_environment_switching", "true/false", True, "whether people may switch environments "
+            "(menu and --env); IT sets this to false to pin one", _flag),
+    Setting("allow_custom_environments", "true/false", True, "whether ad-hoc and user-defined custom "
+            "environments may be used", _flag, restart_required=True),
+)}
+
+ENVIRONMENT_SETTINGS: dict[str, Setting] = {s.field: s for s in (
+    Setting("app_server", "https URL", None, "platform URL (fixed for production and sandbox)", _server,
+            restart_required=True, per_environment=True),
+    Setting("client_id", "text", None, "your app's client id from the RingCentral developer console "
+            "(sandbox and production ids differ)", _client_id, restart_required=True, per_environment=True),
+    Setting("widget_url", "https URL", DEFAULT_WIDGET_URL, "URL of the widget's app.html", _widget,
+            restart_required=True, per_environment=True),
+    Setting("redirect_port", "port", DEFAULT_REDIRECT_PORT, "port of the sign-in listener on 127.0.0.1; "
+            "register http://127.0.0.1:<port>/oauth/callback for the client id", _port,
+            restart_required=True, per_environment=True),
+    Setting("auth_mode", f"one of {', '.join(AUTH_MODES)}", "pkce", "how to sign in: pkce (browser), jwt "
+            "(service user, secrets in the keychain), authorization_code (deprecated, debugging only)",
+            _choice(AUTH_MODES), restart_required=True, per_environment=True),
+)}
+
+
+def env_key(env: str, field: str) -> str:
+    return f"environments.{env}.{field}"
+
+
+def lookup(key: str) -> Setting:
+    """The schema entry for ``key``.
+
+    Raises:
+        KeyError: with a message that says what is wrong and suggests the closest key.
+    """
+    if key in GLOBAL_SETTINGS:
+        return GLOBAL_SETTINGS[key]
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "environments" and parts[2] in ENVIRONMENT_SETTINGS:
+        if not ENV_NAME.match(parts[1]):
+            raise KeyError(f"{parts[1]!r} in {key!r} is not an environment name (lower-case letters, digits, "
+                           "'-', '_')")
+        return ENVIRONMENT_SETTINGS[parts[2]]
+    raise KeyError(f"unknown setting {key!r}{did_you_mean(key)}")
+
+
+def did_you_mean(key: str) -> str:
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "environments":
+        fields = difflib.get_close_matches(parts[2], list(ENVIRONMENT_SETTINGS), n=1)
+        return f"; did you mean {env_key(parts[1], fields[0])!r}?" if fields else ""
+    candidates = [*GLOBAL_SETTINGS, *(env_key("<name>", f) for f in ENVIRONMENT_SETTINGS)]
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

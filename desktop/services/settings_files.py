@@ -1,0 +1,127 @@
+"""Reading and writing settings: the user's file (atomic writes), IT policy, environment variables.
+
+The user file is JSON with flat dotted keys, e.g. ``{"environment": "sandbox",
+"environments.sandbox.client_id": "..."}``. A file that cannot be read is never overwritten: the caller
+gets every problem at once and may keep a copy (:func:`keep_copy`) before starting on defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from desktop import APP_ID
+from desktop.core.errors import LauncherError
+from desktop.core.settings import Layer, Policy
+from desktop.core.settings_schema import ENVIRONMENT_SETTINGS, GLOBAL_SETTINGS, env_key
+
+SETTINGS_FILE_NAME = "settings.json"
+ENV_PREFIX = "EMBEDDABLE_DESKTOP_"
+
+
+class SettingsFileError(LauncherError):
+    """A settings or policy file cannot be used; ``problems`` lists every reason, each naming the file."""
+
+    title = "Settings cannot be read"
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.path = path
+        self.problems = problems
+
+
+def default_settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False)) / SETTINGS_FILE_NAME
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsFileError(path, [f"{path}: cannot be read ({exc})"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsFileError(path, [f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON "
+                                       f"({exc.msg})"]) from None
+
+
+def load_user_file(path: Path) -> Layer:
+    """The user's settings as a layer (empty if the file does not exist yet).
+
+    Raises:
+        SettingsFileError: the file is not readable JSON or not an object of settings.
+    """
+    data = _read_json(path)
+    if data is None:
+        return Layer("user file", str(path), {})
+    if not isinstance(data, dict):
+        raise SettingsFileError(path, [f"{path}: expected an object of settings, found {type(data).__name__}"])
+    return Layer("user file", str(path), data)
+
+
+def write_user_file(path: Path, values: Mapping[str, Any]) -> None:
+    """Write atomically: a crash leaves either the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def keep_copy(path: Path) -> Path:
+    """Copy a file that could not be used next to it, so nothing the person wrote is lost."""
+    copy = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    shutil.copy2(path, copy)
+    return copy
+
+
+def environment_layer(environ: Mapping[str, str], environments: list[str]) -> Layer:
+    """Settings from ``EMBEDDABLE_DESKTOP_<KEY>`` variables (dots and dashes become underscores)."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    keys = list(GLOBAL_SETTINGS) + [env_key(e, f) for e in environments for f in ENVIRONMENT_SETTINGS]
+    for key in keys:
+        name = ENV_PREFIX + key.upper().replace(".", "__").replace("-", "_")
+        if name in environ:
+            values[key] = environ[name]
+            sources[key] = name
+    return Layer("environment variable", "environment", values, sources)
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """IT policy for this OS (see :mod:`desktop.services.policy_sources`)."""
+    from desktop.services.policy_sources import read_policy
+
+    return read_policy(path)
+
+
+__all__ = [
+    "SettingsFileError", "default_settings_path", "environment_layer", "keep_copy", "load_policy",
+    "load_user_file", "write_user_file",
+]
