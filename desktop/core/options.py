@@ -99,10 +99,13 @@ def _check(value: str | None, option: str, check: Any, problems: list[str], warn
     return str(checked.url)
 
 
-def _command_line_layer(ns: argparse.Namespace, lower_env: str, lower_keys: set[str], problems: list[str],
+def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: list[str],
                         warnings: list[str]) -> Layer:
-    """The options as settings; ``lower_env`` is the environment the lower layers chose."""
-    env = ns.env or ("custom" if ns.app_server else lower_env)
+    """The options as settings, on top of what the lower layers (``lower``) resolved to."""
+    lower_keys = set(lower.values)
+    env = ns.env or ("custom" if ns.app_server else lower.environment)
+    if lower.is_locked("environment"):
+        env = lower.environment  # --env will be refused; the other options apply to the pinned environment
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
 
@@ -114,7 +117,7 @@ def _command_line_layer(ns: argparse.Namespace, lower_env: str, lower_keys: set[
         problems.append(f"--env: {ns.env!r} is not an environment name (lower-case letters, digits, '-', '_')")
         return Layer("command line", "command line", {})
     if ns.env or ns.app_server:
-        put("environment", env, "--env" if ns.env else "--app-server")
+        put("environment", ns.env or "custom", "--env" if ns.env else "--app-server")
     if env in BUILT_IN_SERVERS and ns.app_server:
         problems.append(f"--app-server: only used with a custom environment (--env {env} always uses "
                         f"{BUILT_IN_SERVERS[env]})")
@@ -171,7 +174,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
     problems: list[str] = []
     warnings: list[str] = []
     lower = resolve(policy, layers)
-    cli = _command_line_layer(ns, lower.environment, set(lower.values), problems, warnings)
+    cli = _command_line_layer(ns, lower, problems, warnings)
     resolution = resolve(policy, [*layers, cli])
     # A bad option is reported once, by the option; the environment it then lacks follows from it.
     option_failed = bool(problems)

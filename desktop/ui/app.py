@@ -18,8 +18,9 @@ import platformdirs
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
-from desktop.core.options import LaunchOptions, parse_options
 from desktop.services.logs import setup_logging
+from desktop.services.settings_files import SettingsFileError
+from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
 
 log = logging.getLogger("desktop")
 
@@ -34,15 +35,24 @@ def _default_data_dir() -> Path:
 def run(argv: list[str]) -> int:
     """Run the app; returns the process exit status (2 for bad options)."""
     try:
-        options = parse_options(argv, _default_data_dir())
+        loaded = load_settings(argv, os.environ, _default_data_dir())
+        options = loaded.options
         try:
             log_path = setup_logging(options.data_dir / "logs")
         except OSError as exc:
             raise UsageError([f"--data-dir: cannot write below {options.data_dir} ({exc.strerror or exc})"]) from None
-    except UsageError as exc:
+    except UnusableSettingsFile as exc:
+        for problem in exc.problems:
+            print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
+        print(f"embeddable-desktop: fix {exc.path}, or start with --reset-settings to start on default settings "
+              "(a copy of the file is kept)", file=sys.stderr)
+        return 2
+    except (UsageError, SettingsFileError) as exc:
         for problem in exc.problems:
             print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         return 2
+    for notice in loaded.notices:
+        log.warning(notice)
     log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
     for warning in options.warnings:
         log.warning(warning)
@@ -55,10 +65,11 @@ def run(argv: list[str]) -> int:
     except ImportError as exc:
         log.error("Qt WebEngine is not available (%s); reinstall with: pip install 'PySide6>=6.8'", exc)
         return 1
-    return _run_qt(options, log_path)
+    return _run_qt(loaded, log_path)
 
 
-def _run_qt(options: LaunchOptions, log_path: Path) -> int:
+def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
+    options = loaded.options
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
@@ -75,7 +86,8 @@ def _run_qt(options: LaunchOptions, log_path: Path) -> int:
     extra_ca = os.environ.get(EXTRA_CA_ENV)
     profile = create_profile(options.profile_name, options.data_dir, app,
                              extra_ca_file=Path(extra_ca) if extra_ca else None)
-    window = MainWindow(options, profile, log_path=str(log_path))
+    window = MainWindow(options, profile, log_path=str(log_path), resolution=loaded.resolution,
+                        notices=loaded.notices)
     window.load_widget()  # first: the widget starts loading before anything else is set up
 
     import asyncio  # asyncio and qasync are not needed before the load has started

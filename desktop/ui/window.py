@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -16,6 +17,7 @@ from desktop import APP_NAME, __version__
 from desktop.core.errors import LauncherError, PopupRefused, WidgetLoadFailed
 from desktop.core.options import LaunchOptions
 from desktop.core.policy import PopupAction
+from desktop.core.settings import Resolution
 from desktop.core.widget_url import build_widget_url
 from desktop.services.browser import open_with_command
 from desktop.ui.bridge import PageBridge
@@ -41,9 +43,12 @@ class MainWindow(QMainWindow):
     #: The person (or the OS) asked to quit; the app stops its loop and shuts down in order.
     quit_requested = Signal()
 
-    def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str) -> None:
+    def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
+                 resolution: Resolution | None = None, notices: Sequence[str] = ()) -> None:
         super().__init__()
         self.options = options
+        self.resolution = resolution
+        self._notices = list(notices)
         self.signed_in: bool | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._popups: list[LoginPopup] = []
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
         self.page.load(QUrl(url))
 
     def show_startup_notices(self) -> None:
-        for warning in self.options.warnings:
+        for warning in [*self.options.warnings, *self._notices]:
             self.errors.show_notice(warning, "warning")
         if self.options.client_id is None:
             self.errors.show_notice(DEMO_CLIENT_NOTICE, "warning")

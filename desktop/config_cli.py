@@ -1,0 +1,103 @@
+"""``embeddable-desktop config show | set KEY VALUE | unset KEY``: the user's settings from a terminal.
+
+Edits go through the same schema and policy checks as start-up, and are written atomically; a file that
+cannot be read is reported, never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop.core.errors import LauncherError, UsageError
+from desktop.core.settings import resolve
+from desktop.core.settings_schema import BUILT_IN_SERVERS, lookup
+from desktop.services.policy_sources import read_policy
+from desktop.services.settings_files import (
+    SettingsFileError,
+    environment_layer,
+    load_user_file,
+    write_user_file,
+)
+from desktop.services.settings_loader import settings_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="embeddable-desktop config",
+                                     description="Show and edit the settings (IT policy keys are locked).")
+    parser.add_argument("--data-dir", help="the data folder whose settings.json to use (as for the app)")
+    sub = parser.add_subparsers(dest="action", required=True)
+    sub.add_parser("show", help="every effective value with its source")
+    set_parser = sub.add_parser("set", help="set KEY to VALUE in the user settings file")
+    set_parser.add_argument("key")
+    set_parser.add_argument("value")
+    unset_parser = sub.add_parser("unset", help="remove KEY from the user settings file")
+    unset_parser.add_argument("key")
+    return parser
+
+
+def _show_value(value: Any) -> str:
+    return "(not set)" if value is None else json.dumps(value)
+
+
+def _show(path: Path, out: TextIO) -> None:
+    policy = read_policy()
+    user = load_user_file(path)
+    resolution = resolve(policy, [user, environment_layer(os.environ, [])])
+    for problem in [*resolution.problems, *resolution.refused]:
+        out.write(f"! {problem}\n")
+    for value in resolution.shown():
+        lock = "  [locked by IT policy]" if resolution.is_locked(value.key) else ""
+        out.write(f"{value.key} = {_show_value(value.value)}    ({value.source}){lock}\n")
+    missing = resolution.missing_required()
+    if missing:
+        out.write(f"! required by IT policy but not set: {', '.join(missing)}\n")
+
+
+def _edit(path: Path, key: str, value: str | None) -> str:
+    try:
+        setting = lookup(key)
+    except KeyError as exc:
+        raise UsageError([str(exc.args[0])]) from None
+    policy = read_policy()
+    if key in policy.values or (key == "environment" and policy.values.get("allow_environment_switching") is False):
+        raise UsageError([f"{key} is set by IT policy ({policy.source}) and cannot be changed"])
+    if key.endswith(".app_server") and key.split(".")[1] in BUILT_IN_SERVERS:
+        raise UsageError([f"{key}: the {key.split('.')[1]} server is fixed; define a custom environment instead"])
+    values = dict(load_user_file(path).values)
+    if value is None:
+        if values.pop(key, None) is None:
+            return f"{key} was not set in {path}"
+        write_user_file(path, values)
+        return f"{key} removed from {path}"
+    try:
+        converted = setting.convert(value)  # ports and flags accept their text forms
+    except ValueError as exc:
+        raise UsageError([f"{key} = {value!r}: {exc}"]) from None
+    values[key] = converted
+    write_user_file(path, values)
+    return f"{key} = {_show_value(converted)} saved in {path}"
+
+
+def main(argv: Sequence[str], *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    ns = _parser().parse_args(list(argv))
+    path = settings_path(ns)
+    try:
+        if ns.action == "show":
+            out.write(f"# settings file: {path}\n")
+            _show(path, out)
+        else:
+            out.write(_edit(path, ns.key, ns.value if ns.action == "set" else None) + "\n")
+    except (UsageError, SettingsFileError) as exc:
+        for problem in exc.problems:
+            err.write(f"embeddable-desktop: error: {problem}\n")
+        return 2
+    except (LauncherError, OSError) as exc:
+        err.write(f"embeddable-desktop: error: {exc}\n")
+        return 1
+    return 0
