@@ -292,5 +292,5 @@ def password_grant_refused(source: str) -> AuthConfigError:
         "instead of to RingCentral's sign-in page, and the OAuth security best practice (RFC 9700 §2.4) says "
         "the resource owner password credentials grant MUST NOT be used; RingCentral does not make it "
         "available to public apps either.",
-        help_hint="Use browser sign-in (single sign-on, MFA and passkeys work there) or, for one shared "
-        "service user, the JWT mode.", code="password", setting=source)
+        help_hint="Use pkce (sign-in in your browser, where single sign-on, MFA and passkeys work) or, for one "
+        "shared service user, jwt.", code="password", setting=source)

@@ -23,6 +23,7 @@ from desktop.services.browser import open_with_command
 from desktop.ui.bridge import PageBridge
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.popups import LoginPopup
+from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
 from desktop.ui.widget_page import WidgetPage
 
 if TYPE_CHECKING:
@@ -60,10 +61,16 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.environment_strip = EnvironmentStrip(options.env_name, options.app_server, central)
         self.notice_bar = NoticeBar(central)
         self.view = QWebEngineView(central)
+        layout.addWidget(self.environment_strip)
         layout.addWidget(self.notice_bar)
         layout.addWidget(self.view, 1)
+        self.missing_settings = resolution.missing_required() if resolution else []
+        if self.missing_settings and resolution is not None:
+            self.view.hide()
+            layout.addWidget(MissingSettingsScreen(self.missing_settings, resolution.policy.source, central), 1)
         self.setCentralWidget(central)
         self.errors = ErrorPresenter(self.notice_bar, log_path)
 
@@ -99,6 +106,9 @@ class MainWindow(QMainWindow):
                 self.errors.show_error(exc)
 
     def load_widget(self) -> None:
+        if self.missing_settings:
+            log.warning("not loading the phone: required settings missing: %s", ", ".join(self.missing_settings))
+            return
         url = build_widget_url(self.options, __version__)
         log.info("loading the widget from %s", self.options.widget_url)
         self.page.load(QUrl(url))

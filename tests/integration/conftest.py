@@ -18,6 +18,7 @@ import qasync
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from desktop.core.settings import NO_POLICY, Policy
 from tests.fakes.platform import FakeClient, FakePlatform
 from tests.fakes.tls import make_server_tls
 from tests.integration.harness import AppUnderTest
@@ -137,8 +138,9 @@ def run_app(qapp: QApplication, loop: QtLoop, tmp_path: Path, tls: tuple[Any, Pa
     """
 
     def run(scenario: Callable[[AppUnderTest], Awaitable[None]], *, client_id: str | None = CLIENT_ID,
-            start: bool = True) -> None:
-        app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=client_id), tmp_path / "data", tls[1])
+            start: bool = True, policy: Policy = NO_POLICY) -> None:
+        app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=client_id), tmp_path / "data", tls[1],
+                           policy=policy)
 
         async def wrapped() -> None:
             try:

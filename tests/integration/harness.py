@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.options import parse_options
+from desktop.core.options import parse_settings
+from desktop.core.settings import NO_POLICY, Policy
 from desktop.ui.profile import create_profile
 from desktop.ui.window import MainWindow
 
@@ -39,10 +40,12 @@ async def wait_until(predicate: Callable[[], object], timeout: float = 15.0, wha
 class AppUnderTest:
     """One main window over a fresh profile in ``data_dir``, as the app builds it."""
 
-    def __init__(self, qapp: QApplication, argv: list[str], data_dir: Path, ca_file: Path) -> None:
-        self.options = parse_options([*argv, "--data-dir", str(data_dir)], data_dir)
+    def __init__(self, qapp: QApplication, argv: list[str], data_dir: Path, ca_file: Path, *,
+                 policy: Policy = NO_POLICY) -> None:
+        self.options, resolution, _ = parse_settings([*argv, "--data-dir", str(data_dir)], data_dir, policy=policy)
         self.profile = create_profile(self.options.profile_name, self.options.data_dir, qapp, extra_ca_file=ca_file)
-        self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"))
+        self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"),
+                                 resolution=resolution)
         self.messages: list[dict[str, Any]] = []
         self.window.bridge.message_received.connect(self.messages.append)
         self.loaded: list[bool] = []

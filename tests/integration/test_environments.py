@@ -1,0 +1,67 @@
+"""Environments in the window: the non-production strip, and the screen for missing required settings."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from desktop.core.settings import Policy
+from desktop.ui.screens import MissingSettingsScreen
+from tests.integration.harness import AppUnderTest, wait_until
+
+pytestmark = pytest.mark.webengine
+
+
+def test_a_non_production_environment_is_always_visible(run_app, platform) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        strip = app.window.environment_strip
+        assert strip.isVisible() and strip.text() == f"CUSTOM · 127.0.0.1:{platform.port}"
+        assert "custom" in app.window.windowTitle()
+
+    run_app(scenario)
+
+
+def test_production_shows_no_strip(qapp, tmp_path, tls) -> None:
+    app = AppUnderTest(qapp, [], tmp_path / "data", tls[1])  # built but not loaded: production is unreachable
+    app.window.show()
+    assert not app.window.environment_strip.isVisible()
+    assert app.window.windowTitle() == "Embeddable Desktop"
+    app.window.close()
+    app.window.deleteLater()
+
+
+def test_missing_required_settings_replace_the_phone(run_app, platform) -> None:
+    policy = Policy("/etc/embeddable-desktop/policy.json", required=("environments.custom.client_id",))
+
+    async def scenario(app: AppUnderTest) -> None:
+        app.start()
+        screens = app.window.findChildren(MissingSettingsScreen)
+        assert len(screens) == 1 and screens[0].isVisible()
+        assert "environments.custom.client_id" in screens[0].text()
+        assert "/etc/embeddable-desktop/policy.json" in screens[0].text()
+        await asyncio.sleep(1.0)
+        assert app.loaded == [] and not app.window.view.isVisible()  # the widget was never loaded
+        assert platform.token_requests == [] and platform.api_requests == []
+
+    run_app(scenario, client_id=None, start=False, policy=policy)
+
+
+def test_policy_client_id_is_used_and_the_command_line_cannot_change_it(run_app, platform, redirect_port,
+                                                                        browser) -> None:
+    # The run_app window gets --client-id desktop-test-client; policy pins another id, which must win.
+    from tests.fakes.oauth_types import FakeClient
+
+    platform.register_client("it-client", FakeClient([f"http://127.0.0.1:{redirect_port}/oauth/callback"]))
+    policy = Policy("pol.json", {"environments.custom.client_id": "it-client"})
+
+    async def scenario(app: AppUnderTest) -> None:
+        assert app.options.client_id == "it-client"
+        assert any("--client-id: environments.custom.client_id is set by IT policy (pol.json)" in w
+                   for w in app.options.warnings)
+        await wait_until(lambda: "set by IT policy" in app.window.notice_bar.label.text(), what="the notice")
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "sign-in with the policy's client id")
+        assert platform.successful_code_exchanges()[0]["client_id"] == "it-client"
+
+    run_app(scenario, policy=policy)
