@@ -96,4 +96,4 @@ class WidgetPage(QWebEnginePage):
     def javaScriptConsoleMessage(  # noqa: N802 - Qt override
         self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int, source: str
     ) -> None:
-        js_log.debug("%s %s:%d %s", level.name, source, line, message)
+        js_log.debug("%s %s:%d %s", level.name, source, line, message[:500])

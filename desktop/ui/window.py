@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -20,6 +20,7 @@ from desktop.core.policy import PopupAction
 from desktop.core.settings import Resolution
 from desktop.core.widget_url import build_widget_url
 from desktop.services.browser import open_with_command
+from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.popups import LoginPopup
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         self.page.loadingChanged.connect(self._on_loading_changed)
 
         self.login: LoginFlow | None = None
+        self._after_sign_out: list[Callable[[], None]] = []
+        self.account = AccountMenu(self)
 
     def start_login_service(self) -> None:
         """Set up the system-browser sign-in; called right after the widget load has started.
@@ -130,6 +133,15 @@ class MainWindow(QMainWindow):
         elif kind == "rc-login-status-notify":
             self.signed_in = bool(message.get("loggedIn"))
             log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
+            self.account.update(signed_in=self.signed_in)
+            if not self.signed_in:
+                waiting, self._after_sign_out = self._after_sign_out, []
+                for callback in waiting:
+                    callback()
+
+    def after_sign_out(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the widget reports that it signed out."""
+        self._after_sign_out.append(callback)
 
     def _start_login(self, url: object) -> None:
         if self.login is None:
