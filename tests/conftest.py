@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import ssl
+from pathlib import Path
+
+import pytest
 
 from desktop.core.chromium_flags import chromium_flags
 
@@ -15,3 +19,11 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
     "--use-fake-device-for-media-stream --disable-gpu", running_as_root=_is_root
 )
 os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, Path]:
+    """A throw-away CA and the stand-in platform's certificate: (server SSL context, CA PEM path)."""
+    from tests.fakes.tls import make_server_tls
+
+    return make_server_tls(tmp_path_factory.mktemp("tls"))

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core.settings import NO_POLICY, Policy
 from tests.fakes.platform import FakeClient, FakePlatform
-from tests.fakes.tls import make_server_tls
 from tests.integration.harness import AppUnderTest
 
 CLIENT_ID = "desktop-test-client"
@@ -67,11 +66,6 @@ class QtLoop:
 @pytest.fixture(scope="session")
 def loop(qapp: QApplication) -> QtLoop:
     return QtLoop(qapp)
-
-
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    return make_server_tls(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -16,18 +16,12 @@ import pytest
 from tests.fakes.client_helpers import basic_auth, pkce_pair
 from tests.fakes.oauth_types import JWT_BEARER_GRANT_TYPE, FakeClient
 from tests.fakes.platform import DEMO_CLIENT_ID, FakePlatform
-from tests.fakes.tls import make_server_tls
 
 PUBLIC = "public-app"
 SECRET_APP = "secret-app"
 SECRET = "s3cret"
 JWT_APP = "jwt-app"
 LOOPBACK = "http://127.0.0.1:53682/callback"
-
-
-@pytest.fixture
-def tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
-    return make_server_tls(tmp_path)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from pytestqt.qtbot import QtBot
 
 from tests.fakes.oauth_types import FakeClient
 from tests.fakes.platform import DEMO_CLIENT_ID, USER_AGENT_SUFFIX, FakePlatform
-from tests.fakes.tls import make_server_tls
 from tests.fakes.widget_harness import HarnessPage, WidgetHarness, make_profile
 
 pytestmark = pytest.mark.webengine
@@ -33,11 +32,6 @@ SECRET = "jwt-secret"
 LOOPBACK = "http://127.0.0.1:53682/oauth/callback"
 AUTHORIZE_KEYS = ["response_type", "redirect_uri", "client_id", "state", "brand_id", "display", "prompt",
                   "ui_options", "ui_options", "ui_locales", "localeId", "code_challenge", "code_challenge_method"]
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, Path]:
-    return make_server_tls(tmp_path_factory.mktemp("fake-widget-tls"))
 
 
 @pytest.fixture(scope="module")

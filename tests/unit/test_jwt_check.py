@@ -36,7 +36,6 @@ from tests.fakes.oauth_types import (
     FakeClient,
 )
 from tests.fakes.platform import FakePlatform
-from tests.fakes.tls import make_server_tls
 
 JWT_APP = "jwt-app-client-id"
 CODE_APP = "code-only-client-id"
@@ -44,11 +43,6 @@ SECRET = "jwt-app-client-secret-0123"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDEwMDEifQ.c2lnbmF0dXJlLW9mLXRoZS1qd3Q"
 SECRET_FROM = "keyring entry custom/client_secret"
 JWT_FROM = "keyring entry custom/jwt"
-
-
-@pytest.fixture
-def tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
-    return make_server_tls(tmp_path)
 
 
 @pytest.fixture
