@@ -22,7 +22,7 @@ from desktop.services.settings_files import (
     SettingsFileError,
     environment_layer,
     load_user_file,
-    write_user_file,
+    write_json_atomic,
 )
 from desktop.services.settings_loader import settings_path
 
@@ -73,14 +73,14 @@ def _edit(path: Path, key: str, value: str | None) -> str:
     if value is None:
         if values.pop(key, None) is None:
             return f"{key} was not set in {path}"
-        write_user_file(path, values)
+        write_json_atomic(path, values)
         return f"{key} removed from {path}"
     try:
         converted = setting.convert(value)  # ports and flags accept their text forms
     except ValueError as exc:
         raise UsageError([f"{key} = {value!r}: {exc}"]) from None
     values[key] = converted
-    write_user_file(path, values)
+    write_json_atomic(path, values)
     return f"{key} = {_show_value(converted)} saved in {path}"
 
 

@@ -43,4 +43,6 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     for handler in (file_handler, stream_handler):
         handler.setFormatter(formatter)
         root.addHandler(handler)
+    # qasync logs the arguments and results of executor calls at DEBUG; never let those reach a log.
+    logging.getLogger("qasync").setLevel(logging.WARNING)
     return path

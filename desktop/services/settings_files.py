@@ -70,8 +70,8 @@ def load_user_file(path: Path) -> Layer:
     return Layer("user file", str(path), data)
 
 
-def write_user_file(path: Path, values: Mapping[str, Any]) -> None:
-    """Write atomically: a crash leaves either the old file or the new one, never half of one."""
+def write_json_atomic(path: Path, values: Mapping[str, Any]) -> None:
+    """Write JSON atomically: a crash leaves either the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -123,5 +123,5 @@ def load_policy(path: Path | None = None) -> Policy:
 
 __all__ = [
     "SettingsFileError", "default_settings_path", "environment_layer", "keep_copy", "load_policy",
-    "load_user_file", "write_user_file",
+    "load_user_file", "write_json_atomic",
 ]

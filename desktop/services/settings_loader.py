@@ -22,7 +22,7 @@ from desktop.services.settings_files import (
     environment_layer,
     keep_copy,
     load_user_file,
-    write_user_file,
+    write_json_atomic,
 )
 
 
@@ -92,6 +92,6 @@ def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_
 
 def _reset(path: Path, problems: list[str]) -> str:
     copy = keep_copy(path)
-    write_user_file(path, {})  # the person agreed; the copy keeps what they had
+    write_json_atomic(path, {})  # the person agreed; the copy keeps what they had
     return (f"The settings file {path} could not be used ({len(problems)} problem(s)); started on default "
             f"settings. Your file is kept as {copy}.")

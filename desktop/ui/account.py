@@ -36,7 +36,7 @@ class AccountMenu:
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
-        menu = window.menuBar().addMenu("&Account")
+        menu = self.menu = window.menuBar().addMenu("&Account")
         self.sign_out_action = QAction("Sign &out", window)
         self.sign_out_action.triggered.connect(self.sign_out)
         self.forget_action = QAction("Sign out and &forget this environment", window)

@@ -83,12 +83,13 @@ def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    extra_ca = os.environ.get(EXTRA_CA_ENV)
-    profile = create_profile(options.profile_name, options.data_dir, app,
-                             extra_ca_file=Path(extra_ca) if extra_ca else None)
+    extra_ca = Path(os.environ[EXTRA_CA_ENV]) if os.environ.get(EXTRA_CA_ENV) else None
+    profile = create_profile(options.profile_name, options.data_dir, app, extra_ca_file=extra_ca,
+                             memory_cache=options.auth_mode != "pkce")
     window = MainWindow(options, profile, log_path=str(log_path), resolution=loaded.resolution,
-                        notices=loaded.notices)
-    window.load_widget()  # first: the widget starts loading before anything else is set up
+                        notices=loaded.notices, extra_ca_file=extra_ca)
+    if options.auth_mode == "pkce":
+        window.load_widget()  # first: the widget starts loading before anything else is set up
 
     import asyncio  # asyncio and qasync are not needed before the load has started
 
@@ -97,6 +98,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window.start_login_service()
+    if options.auth_mode != "pkce":
+        window.start()  # reads and checks the secrets on the loop, then loads the widget
     window.errors.install_excepthook()
     app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
     window.show()

@@ -17,7 +17,7 @@ log = logging.getLogger("desktop.web")
 
 
 def create_profile(
-    name: str, data_dir: Path, parent: QObject, *, extra_ca_file: Path | None = None
+    name: str, data_dir: Path, parent: QObject, *, extra_ca_file: Path | None = None, memory_cache: bool = False
 ) -> QWebEngineProfile:
     """Create the profile ``name`` with its storage in ``data_dir/profiles/name``.
 
@@ -31,6 +31,9 @@ def create_profile(
     builder = QWebEngineProfileBuilder()
     builder.setPersistentStoragePath(str(storage))
     builder.setCachePath(str(cache))
+    if memory_cache:
+        # With a secret or JWT in the widget URL, the disk cache would write that URL to disk as a key.
+        builder.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
     builder.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.ForcePersistentCookies)
     # Decide every permission request afresh, so a changed policy applies at once and nothing granted
     # by an older version lingers on disk.

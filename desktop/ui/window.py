@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -19,12 +20,14 @@ from desktop.core.options import LaunchOptions
 from desktop.core.policy import PopupAction
 from desktop.core.settings import Resolution
 from desktop.core.widget_url import build_widget_url
+from desktop.services.app_state import AppState
 from desktop.services.browser import open_with_command
 from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.popups import LoginPopup
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
+from desktop.ui.service_user import ServiceUserSignIn
 from desktop.ui.widget_page import WidgetPage
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
-                 resolution: Resolution | None = None, notices: Sequence[str] = ()) -> None:
+                 resolution: Resolution | None = None, notices: Sequence[str] = (),
+                 extra_ca_file: Path | None = None) -> None:
         super().__init__()
         self.options = options
         self.resolution = resolution
@@ -86,6 +90,10 @@ class MainWindow(QMainWindow):
         self.login: LoginFlow | None = None
         self._after_sign_out: list[Callable[[], None]] = []
         self.account = AccountMenu(self)
+        self.service_user: ServiceUserSignIn | None = None
+        if options.auth_mode != "pkce":
+            state = AppState(options.data_dir / "state.json")
+            self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
 
     def start_login_service(self) -> None:
         """Set up the system-browser sign-in; called right after the widget load has started.
@@ -108,11 +116,18 @@ class MainWindow(QMainWindow):
             except LauncherError as exc:
                 self.errors.show_error(exc)
 
-    def load_widget(self) -> None:
+    def start(self) -> None:
+        """Load the phone: at once with PKCE, after reading and checking the secrets in the other modes."""
+        if self.service_user is None:
+            self.load_widget()
+        elif not self.missing_settings:
+            self.spawn(self.service_user.start())
+
+    def load_widget(self, *, client_secret: str | None = None, jwt: str | None = None) -> None:
         if self.missing_settings:
             log.warning("not loading the phone: required settings missing: %s", ", ".join(self.missing_settings))
             return
-        url = build_widget_url(self.options, __version__)
+        url = build_widget_url(self.options, __version__, client_secret=client_secret, jwt=jwt)
         log.info("loading the widget from %s", self.options.widget_url)
         self.page.load(QUrl(url))
 
@@ -134,6 +149,8 @@ class MainWindow(QMainWindow):
             self.signed_in = bool(message.get("loggedIn"))
             log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
             self.account.update(signed_in=self.signed_in)
+            if self.service_user is not None:
+                self.service_user.login_status(self.signed_in)
             if not self.signed_in:
                 waiting, self._after_sign_out = self._after_sign_out, []
                 for callback in waiting:
@@ -150,7 +167,7 @@ class MainWindow(QMainWindow):
         if not isinstance(url, str):
             self.errors.show_error(PopupRefused("The widget asked to sign in without a sign-in address."))
             return
-        self._spawn(self.login.begin(url))
+        self.spawn(self.login.begin(url))
 
     def _on_popup(self, url: str, action: PopupAction) -> None:
         if action is PopupAction.SYSTEM_BROWSER_LOGIN:
@@ -212,7 +229,8 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def _spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any) -> None:
+        """Run ``coro`` on the asyncio loop; its errors reach the excepthook and the notice bar."""
         import asyncio
 
         task = asyncio.ensure_future(coro)

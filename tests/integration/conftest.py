@@ -9,7 +9,7 @@ import shlex
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import qasync
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.settings import NO_POLICY, Policy
+from desktop.core.settings import NO_POLICY, Layer, Policy
 from tests.fakes.platform import FakeClient, FakePlatform
 from tests.integration.harness import AppUnderTest
 
@@ -132,9 +132,9 @@ def run_app(qapp: QApplication, loop: QtLoop, tmp_path: Path, tls: tuple[Any, Pa
     """
 
     def run(scenario: Callable[[AppUnderTest], Awaitable[None]], *, client_id: str | None = CLIENT_ID,
-            start: bool = True, policy: Policy = NO_POLICY) -> None:
+            start: bool = True, policy: Policy = NO_POLICY, layers: Sequence[Layer] = ()) -> None:
         app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=client_id), tmp_path / "data", tls[1],
-                           policy=policy)
+                           policy=policy, layers=layers)
 
         async def wrapped() -> None:
             try:

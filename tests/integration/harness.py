@@ -6,15 +6,15 @@ import asyncio
 import concurrent.futures
 import json
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineScript
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.options import parse_settings
-from desktop.core.settings import NO_POLICY, Policy
+from desktop.core.settings import NO_POLICY, Layer, Policy
 from desktop.ui.profile import create_profile
 from desktop.ui.window import MainWindow
 
@@ -41,19 +41,24 @@ class AppUnderTest:
     """One main window over a fresh profile in ``data_dir``, as the app builds it."""
 
     def __init__(self, qapp: QApplication, argv: list[str], data_dir: Path, ca_file: Path, *,
-                 policy: Policy = NO_POLICY) -> None:
-        self.options, resolution, _ = parse_settings([*argv, "--data-dir", str(data_dir)], data_dir, policy=policy)
-        self.profile = create_profile(self.options.profile_name, self.options.data_dir, qapp, extra_ca_file=ca_file)
+                 policy: Policy = NO_POLICY, layers: Sequence[Layer] = (),
+                 profile: QWebEngineProfile | None = None) -> None:
+        self.options, resolution, _ = parse_settings([*argv, "--data-dir", str(data_dir)], data_dir, policy=policy,
+                                                     layers=layers)
+        # A "restart" in the same process reuses the profile: Qt 6.12 does not apply the extra CA to a second
+        # profile object with the same storage.
+        self.profile = profile or create_profile(self.options.profile_name, self.options.data_dir, qapp,
+                                                 extra_ca_file=ca_file, memory_cache=self.options.auth_mode != "pkce")
         self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"),
-                                 resolution=resolution)
+                                 resolution=resolution, extra_ca_file=ca_file)
         self.messages: list[dict[str, Any]] = []
         self.window.bridge.message_received.connect(self.messages.append)
         self.loaded: list[bool] = []
         self.window.page.loadFinished.connect(self.loaded.append)
 
     def start(self) -> None:
-        self.window.load_widget()
         self.window.start_login_service()
+        self.window.start()
         self.window.show()
         self.window.show_startup_notices()
 

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
@@ -41,6 +40,7 @@ from desktop.services.secrets import (
     service_name,
     windows_limit_problem,
 )
+from tests.support.keychain import encrypted_file_backend, use_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_SECRET = "cs-Zq8vN3xK7pLw2RtY"
@@ -100,30 +100,12 @@ class RefusingKeyring(TestOnlyBackend):
         raise self.error
 
 
-@contextmanager
-def use_backend(backend: KeyringBackend) -> Iterator[None]:
-    """The backend for one test; keyring's previous one comes back afterwards."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
-
-
 @pytest.fixture(autouse=True)
 def isolated_keyring_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """keyring's own config and data roots point into tmp_path, so nothing reads or writes the real ones."""
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
-def encrypted_file_backend(path: Path) -> EncryptedKeyring:
-    backend = EncryptedKeyring()
-    backend.file_path = str(path)  # instance attributes replace its default path and its password prompt
-    backend.keyring_key = "keyring-file-password"
-    return backend
 
 
 @pytest.fixture

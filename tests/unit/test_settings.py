@@ -17,7 +17,7 @@ from desktop.services.settings_files import (
     SettingsFileError,
     environment_layer,
     load_user_file,
-    write_user_file,
+    write_json_atomic,
 )
 from desktop.services.settings_loader import UnusableSettingsFile, load_settings
 
@@ -130,7 +130,7 @@ def test_all_problems_of_a_file_at_once() -> None:
 def test_user_file_round_trip_and_atomic_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "cfg" / "settings.json"
     assert load_user_file(path).values == {}
-    write_user_file(path, {KEY: "a"})
+    write_json_atomic(path, {KEY: "a"})
     assert load_user_file(path).values == {KEY: "a"}
 
     def crash(*_: object) -> None:
@@ -138,7 +138,7 @@ def test_user_file_round_trip_and_atomic_write(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="power cut"):
-        write_user_file(path, {KEY: "b"})
+        write_json_atomic(path, {KEY: "b"})
     monkeypatch.undo()
     assert json.loads(path.read_text()) == {KEY: "a"}  # the old file is whole
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temporary file left behind

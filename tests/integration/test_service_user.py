@@ -1,0 +1,110 @@
+"""JWT sign-in (service user) in the real window: secrets from a real keychain, the pre-check, the
+once-per-environment warning, and a sign-out that sticks across restarts until the person signs in again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWebEngineCore import QWebEngineProfile
+
+from desktop.core.settings import Layer
+from desktop.services.secrets import SecretStore
+from tests.fakes.oauth_types import FakeClient
+from tests.integration.conftest import CLIENT_ID, app_argv
+from tests.integration.harness import AppUnderTest, wait_until
+from tests.support.keychain import encrypted_file_backend, use_backend
+
+pytestmark = pytest.mark.webengine
+
+SECRET = "service-client-secret-0123"
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDEwMDEifQ.c2lnbmF0dXJlLW9mLXRoZS1qd3Q"
+JWT_MODE = [Layer("user file", "test-settings.json", {"environments.custom.auth_mode": "jwt"})]
+
+
+@pytest.fixture
+def keychain(tmp_path: Path) -> Iterator[SecretStore]:
+    with use_backend(encrypted_file_backend(tmp_path / "keychain.cfg")):
+        yield SecretStore()
+
+
+@pytest.fixture
+def service_client(platform, redirect_port) -> None:
+    platform.register_client(CLIENT_ID, FakeClient([f"http://127.0.0.1:{redirect_port}/oauth/callback"],
+                                                   secret=SECRET, grants={"jwt", "refresh_token"}, jwts={JWT}))
+
+
+def jwt_logins(platform) -> list[bool]:
+    return [r["ok"] for r in platform.token_requests if r["grant_type"].endswith("jwt-bearer")]
+
+
+def test_jwt_sign_in_warning_and_sticky_sign_out(qapp, loop, tmp_path, tls, platform, redirect_port, keychain,
+                                                 service_client, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    keychain.set("custom", "client_secret", SECRET)
+    keychain.set("custom", "jwt", JWT)
+    data = tmp_path / "data"
+
+    def new_app(profile: QWebEngineProfile | None = None) -> AppUnderTest:
+        return AppUnderTest(qapp, app_argv(platform, redirect_port), data, tls[1], layers=JWT_MODE, profile=profile)
+
+    async def scenario() -> None:
+        first = new_app()
+        first.start()
+        await wait_until(first.signed_in, 20, "the service user to be signed in")
+        assert "everyone who uses this installation signs in as the same RingCentral user" in (
+            first.window.notice_bar.label.text())
+        # One JWT grant by the pre-check (its token revoked at once), one by the widget.
+        assert jwt_logins(platform) == [True, True] and len(platform.revocations) == 1
+        first.window.account.sign_out_action.trigger()
+        await wait_until(lambda: not first.signed_in(), 20, "the sign-out")
+        assert json.loads((data / "state.json").read_text())["jwt_signed_out"] == ["custom"]
+        await first.close()
+
+        second = new_app(first.profile)  # a restart: the widget must not sign the service user in again
+        second.start()
+        await wait_until(lambda: second.events("rc-login-status-notify"), 20, "the widget")
+        await asyncio.sleep(1.5)
+        assert not second.signed_in() and jwt_logins(platform) == [True, True]
+        assert "does not sign it in again" in second.window.notice_bar.label.text()
+        assert "same RingCentral user" not in second.window.notice_bar.label.text()  # warned once only
+        assert second.window.service_user is not None
+        action = second.window.service_user.sign_in_action
+        assert action.isVisible() and action.isEnabled()
+        action.trigger()
+        await wait_until(second.signed_in, 20, "the service user to sign in again")
+        assert json.loads((data / "state.json").read_text())["jwt_signed_out"] == []
+        await second.close()
+
+    loop.run_until_complete(scenario())
+    assert caplog.records and SECRET not in caplog.text and JWT not in caplog.text
+
+
+def test_missing_secret_names_the_command_and_loads_nothing(run_app, platform, keychain, service_client) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        app.start()
+        await wait_until(lambda: "secrets set client_secret --env custom" in app.window.notice_bar.label.text(),
+                         what="the missing-secret message")
+        await asyncio.sleep(0.5)
+        assert app.loaded == [] and platform.token_requests == []
+
+    run_app(scenario, start=False, layers=JWT_MODE)
+
+
+def test_wrong_secret_is_explained_before_the_widget_loads(run_app, platform, keychain, service_client) -> None:
+    keychain.set("custom", "client_secret", "not-the-secret")
+    keychain.set("custom", "jwt", JWT)
+
+    async def scenario(app: AppUnderTest) -> None:
+        app.start()
+        await wait_until(lambda: app.window.notice_bar.kind == "error", what="the error")
+        text = app.window.notice_bar.label.text()
+        assert "custom" in text and CLIENT_ID in text and "not-the-secret" not in text
+        await asyncio.sleep(0.5)
+        assert app.loaded == [] and jwt_logins(platform) == [False]
+
+    run_app(scenario, start=False, layers=JWT_MODE)
