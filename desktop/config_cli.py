@@ -59,7 +59,13 @@ def _show(path: Path, out: TextIO) -> None:
         out.write(f"! required by IT policy but not set: {', '.join(missing)}\n")
 
 
-def _edit(path: Path, key: str, value: str | None) -> str:
+def edit_user_setting(path: Path, key: str, value: str | None) -> str:
+    """Set (or with ``None`` remove) ``key`` in the user file after the schema and policy checks.
+
+    Raises:
+        UsageError: unknown key, invalid value, or a key locked by IT policy.
+        SettingsFileError: the file cannot be read (it is then left as it is).
+    """
     try:
         setting = lookup(key)
     except KeyError as exc:
@@ -92,7 +98,7 @@ def main(argv: Sequence[str], *, out: TextIO = sys.stdout, err: TextIO = sys.std
             out.write(f"# settings file: {path}\n")
             _show(path, out)
         else:
-            out.write(_edit(path, ns.key, ns.value if ns.action == "set" else None) + "\n")
+            out.write(edit_user_setting(path, ns.key, ns.value if ns.action == "set" else None) + "\n")
     except (UsageError, SettingsFileError) as exc:
         for problem in exc.problems:
             err.write(f"embeddable-desktop: error: {problem}\n")

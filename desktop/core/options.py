@@ -30,7 +30,7 @@ from desktop.core.settings_schema import (
 from desktop.core.urls import check_app_server, check_widget_url, loopback_redirect_uri
 
 __all__ = ["DEFAULT_REDIRECT_PORT", "DEFAULT_WIDGET_URL", "PRODUCTION_SERVER", "SANDBOX_SERVER", "LaunchOptions",
-           "build_parser", "parse_options", "parse_settings"]
+           "argv_for_environment", "build_parser", "parse_options", "parse_settings"]
 
 
 @dataclass(frozen=True)
@@ -205,3 +205,25 @@ def parse_options(argv: Sequence[str], default_data_dir: Path, *, policy: Policy
                   layers: Sequence[Layer] = ()) -> LaunchOptions:
     """:func:`parse_settings` for callers that only need the launch configuration."""
     return parse_settings(argv, default_data_dir, policy=policy, layers=layers)[0]
+
+
+#: Options that choose or describe the environment; a switch to another environment drops them.
+_ENVIRONMENT_OPTIONS = ("--env", "--app-server", "--client-id", "--widget-url", "--redirect-port")
+
+
+def argv_for_environment(argv: Sequence[str], env: str) -> list[str]:
+    """``argv`` for starting in ``env``: the environment options replaced, everything else kept."""
+    out: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            continue
+        name = word.split("=", 1)[0]
+        if name in _ENVIRONMENT_OPTIONS:
+            skip = "=" not in word
+            continue
+        if word == "--reset-settings":
+            continue
+        out.append(word)
+    return [*out, "--env", env]

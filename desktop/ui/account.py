@@ -66,7 +66,7 @@ class AccountMenu:
 
     def _forget(self) -> None:
         window = self._window
-        profile = window.page.profile()
+        profile = window.profile
         profile.cookieStore().deleteAllCookies()
         profile.clearHttpCache()
 

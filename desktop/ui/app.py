@@ -65,18 +65,17 @@ def run(argv: list[str]) -> int:
     except ImportError as exc:
         log.error("Qt WebEngine is not available (%s); reinstall with: pip install 'PySide6>=6.8'", exc)
         return 1
-    return _run_qt(loaded, log_path)
+    return _run_qt(loaded, log_path, argv)
 
 
-def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
+def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     options = loaded.options
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.profile import create_profile
-    from desktop.ui.window import MainWindow
+    from desktop.ui.controller import AppController, default_loader
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName(APP_ID)
@@ -84,10 +83,9 @@ def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     extra_ca = Path(os.environ[EXTRA_CA_ENV]) if os.environ.get(EXTRA_CA_ENV) else None
-    profile = create_profile(options.profile_name, options.data_dir, app, extra_ca_file=extra_ca,
-                             memory_cache=options.auth_mode != "pkce")
-    window = MainWindow(options, profile, log_path=str(log_path), resolution=loaded.resolution,
-                        notices=loaded.notices, extra_ca_file=extra_ca)
+    controller = AppController(loaded, argv, default_loader(_default_data_dir()), log_path=str(log_path),
+                               extra_ca_file=extra_ca)
+    window = controller.window
     if options.auth_mode == "pkce":
         window.load_widget()  # first: the widget starts loading before anything else is set up
 
@@ -97,19 +95,16 @@ def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window.start_login_service()
-    if options.auth_mode != "pkce":
-        window.start()  # reads and checks the secrets on the loop, then loads the widget
-    window.errors.install_excepthook()
     app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
-    window.show()
-    window.show_startup_notices()
+    controller.start(window)
+    window.errors.install_excepthook()
+    controller.window_changed.connect(lambda new: new.errors.install_excepthook())
 
     # Quitting always goes through this event, so the loop stops from inside itself and the shutdown
     # below runs (listener closed, page released before the profile, storage flushed).
     quit_event = asyncio.Event()
     app.setQuitOnLastWindowClosed(False)
-    window.quit_requested.connect(quit_event.set)
+    controller.quit_requested.connect(quit_event.set)
     app.aboutToQuit.connect(quit_event.set)  # e.g. the desktop session is ending
 
     # Python signal handlers only run when Python gets control; this timer gives it control while Qt's
@@ -124,10 +119,9 @@ def _run_qt(loaded: LoadedSettings, log_path: Path) -> int:
     async def main() -> None:
         await quit_event.wait()
         log.info("quitting")
-        await window.shutdown()
-        window.deleteLater()
-        await asyncio.sleep(0.1)  # Qt deletes the page before the profile, so storage is flushed
-        profile.deleteLater()
+        await controller.shutdown()
+        await asyncio.sleep(0.1)  # Qt deletes the page before the profiles, so storage is flushed
+        controller.deleteLater()
         await asyncio.sleep(0.1)
 
     with loop:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineNewWindowRequest, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.core.errors import LauncherError, PopupRefused, WidgetLoadFailed
@@ -24,6 +24,7 @@ from desktop.services.app_state import AppState
 from desktop.services.browser import open_with_command
 from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
+from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.popups import LoginPopup
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from desktop.services.login import LoginFlow
 
 log = logging.getLogger("desktop.ui")
+#: The widget's call events that start a call (ringing included) and that end one.
+CALL_STARTED = frozenset({"rc-call-ring-notify", "rc-call-init-notify", "rc-call-start-notify"})
+CALL_ENDED = "rc-call-end-notify"
 
 DEMO_CLIENT_NOTICE = (
     "No client id is configured, so the widget's demo client signs you in inside this window. "
@@ -47,6 +51,8 @@ DEMO_CLIENT_NOTICE = (
 class MainWindow(QMainWindow):
     #: The person (or the OS) asked to quit; the app stops its loop and shuts down in order.
     quit_requested = Signal()
+    #: The person chose another environment (already confirmed if a call was active).
+    switch_requested = Signal(str)
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
@@ -79,6 +85,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.errors = ErrorPresenter(self.notice_bar, log_path)
 
+        # Keep our own reference: in PySide6 6.12, calling page.profile() hands the profile's ownership to the
+        # page, and deleting the page (an environment switch) then deletes the profile other windows share.
+        self.profile = profile
         self.page = WidgetPage(profile, options, self.view, open_in_app=self._open_login_popup,
                                reload_blocked=self.login_pending)
         self.view.setPage(self.page)
@@ -90,6 +99,12 @@ class MainWindow(QMainWindow):
         self.login: LoginFlow | None = None
         self._after_sign_out: list[Callable[[], None]] = []
         self.account = AccountMenu(self)
+        if resolution is not None:
+            self.environment_menu = EnvironmentMenu(self, resolution)
+        self.active_calls: set[str] = set()
+        #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
+        self.confirm: Callable[[str, str], bool] = self._confirm_dialog
+        self.closing_for_switch = False
         self.service_user: ServiceUserSignIn | None = None
         if options.auth_mode != "pkce":
             state = AppState(options.data_dir / "state.json")
@@ -145,6 +160,8 @@ class MainWindow(QMainWindow):
         kind = message["type"]
         if kind == "rc-login-popup-notify":
             self._start_login(message.get("oAuthUri"))
+        elif kind in CALL_STARTED or kind == CALL_ENDED:
+            self._track_call(kind, message.get("call"))
         elif kind == "rc-login-status-notify":
             self.signed_in = bool(message.get("loggedIn"))
             log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
@@ -155,6 +172,29 @@ class MainWindow(QMainWindow):
                 waiting, self._after_sign_out = self._after_sign_out, []
                 for callback in waiting:
                     callback()
+
+    def _track_call(self, kind: str, call: object) -> None:
+        call_id = str(call.get("id") or call.get("callId")) if isinstance(call, dict) else "unknown"
+        if kind == CALL_ENDED:
+            self.active_calls.discard(call_id)
+        else:
+            self.active_calls.add(call_id)
+
+    def request_switch(self, env: str) -> None:
+        """Switch to ``env``, asking first while a call is active."""
+        if env == self.options.env_name:
+            return
+        if self.active_calls and not self.confirm(
+            "Switch environment during a call?",
+            f"A call is active. Switching to {env} ends it. Switch anyway?",
+        ):
+            self.environment_menu.actions[self.options.env_name].setChecked(True)
+            return
+        self.switch_requested.emit(env)
+
+    def _confirm_dialog(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def after_sign_out(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the widget reports that it signed out."""
@@ -186,7 +226,7 @@ class MainWindow(QMainWindow):
             self.errors.show_error(refused)
 
     def _open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:
-        popup = LoginPopup(self.page.profile(), request, self)
+        popup = LoginPopup(self.profile, request, self)
         self._popups.append(popup)
         popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)
         popup.show()
@@ -248,4 +288,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # No tray yet: closing the window quits the app (through the event loop, so storage is saved).
         event.accept()
-        self.quit_requested.emit()
+        if not self.closing_for_switch:
+            self.quit_requested.emit()

@@ -56,6 +56,16 @@ class AppUnderTest:
         self.loaded: list[bool] = []
         self.window.page.loadFinished.connect(self.loaded.append)
 
+    @classmethod
+    def attach(cls, window: MainWindow) -> AppUnderTest:
+        """Drive a window the app built itself (e.g. after an environment switch)."""
+        app = cls.__new__(cls)
+        app.options, app.window, app.profile = window.options, window, window.profile
+        app.messages, app.loaded = [], []
+        window.bridge.message_received.connect(app.messages.append)
+        window.page.loadFinished.connect(app.loaded.append)
+        return app
+
     def start(self) -> None:
         self.window.start_login_service()
         self.window.start()

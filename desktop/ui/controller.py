@@ -1,0 +1,109 @@
+"""Owns the window and the web profiles, and switches environments without restarting the process.
+
+A switch builds the new environment's settings the way start-up does (the command line with the
+environment options replaced), remembers the choice in the user settings file, opens a window on that
+environment's own profile and closes the old one. Profiles are kept until the app quits: each environment's
+storage stays intact, and Qt WebEngine does not like a profile re-created under the same name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWebEngineCore import QWebEngineProfile
+
+from desktop.config_cli import edit_user_setting
+from desktop.core.errors import LauncherError
+from desktop.core.options import LaunchOptions, argv_for_environment
+from desktop.services.settings_files import SettingsFileError
+from desktop.services.settings_loader import LoadedSettings
+from desktop.ui.profile import create_profile
+from desktop.ui.window import MainWindow
+
+log = logging.getLogger("desktop.ui")
+
+#: Resolves settings for an argv, like start-up does (tests give their own policy and layers).
+SettingsLoader = Callable[[Sequence[str]], LoadedSettings]
+
+
+class AppController(QObject):
+    quit_requested = Signal()
+    #: A new window was opened (after start-up or a switch).
+    window_changed = Signal(object)
+
+    def __init__(self, loaded: LoadedSettings, argv: Sequence[str], load: SettingsLoader, *, log_path: str,
+                 extra_ca_file: Path | None) -> None:
+        super().__init__()
+        self._argv = list(argv)
+        self._load = load
+        self._log_path = log_path
+        self._extra_ca_file = extra_ca_file
+        self._profiles: dict[str, QWebEngineProfile] = {}
+        self.settings_path = loaded.settings_path
+        self.window = self._open(loaded)
+
+    def _profile(self, options: LaunchOptions) -> QWebEngineProfile:
+        if options.profile_name not in self._profiles:
+            self._profiles[options.profile_name] = create_profile(
+                options.profile_name, options.data_dir, self, extra_ca_file=self._extra_ca_file,
+                memory_cache=options.auth_mode != "pkce")
+        return self._profiles[options.profile_name]
+
+    def _open(self, loaded: LoadedSettings) -> MainWindow:
+        window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
+                            resolution=loaded.resolution, notices=loaded.notices,
+                            extra_ca_file=self._extra_ca_file)
+        window.quit_requested.connect(self.quit_requested)
+        window.switch_requested.connect(self.switch)
+        return window
+
+    def start(self, window: MainWindow) -> None:
+        """Everything after the first load: sign-in service, secret modes, showing the window."""
+        window.start_login_service()
+        if window.service_user is not None:
+            window.start()
+        window.show()
+        window.show_startup_notices()
+
+    def switch(self, env: str) -> None:
+        old = self.window
+        argv = argv_for_environment(self._argv, env)
+        try:
+            loaded = self._load(argv)
+        except LauncherError as exc:
+            old.errors.show_error(LauncherError(f"Cannot switch to {env}: {exc}"))
+            return
+        if not old.resolution or not old.resolution.is_locked("environment"):
+            try:
+                edit_user_setting(self.settings_path, "environment", env)  # the next start opens it too
+            except (LauncherError, SettingsFileError, OSError) as exc:
+                log.warning("the switch to %s is not remembered: %s", env, exc)
+        log.info("switching from %s to %s", old.options.env_name, env)
+        self._argv = argv
+        self.window = self._open(loaded)
+        self.window.setGeometry(old.geometry())
+        if self.window.service_user is None:
+            self.window.load_widget()
+        self.start(self.window)
+        old.closing_for_switch = True
+        old.close()
+        old.spawn(self._retire(old))
+        self.window_changed.emit(self.window)
+
+    async def _retire(self, window: MainWindow) -> None:
+        await window.shutdown()
+        window.deleteLater()
+
+    async def shutdown(self) -> None:
+        await self.window.shutdown()
+        self.window.deleteLater()
+
+
+def default_loader(default_data_dir: Path) -> SettingsLoader:
+    from desktop.services.settings_loader import load_settings
+
+    return lambda argv: load_settings(argv, os.environ, default_data_dir)

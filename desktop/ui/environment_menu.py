@@ -1,0 +1,40 @@
+"""The Environment menu: every environment the settings know, the current one checked.
+
+Disabled (with the reason) when IT policy pins the environment. Choosing another one asks first while a
+call is active, then the window asks the app to switch (a new window on that environment's own profile).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup
+
+from desktop.core.settings import Resolution
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+
+class EnvironmentMenu:
+    def __init__(self, window: MainWindow, resolution: Resolution) -> None:
+        current = window.options.env_name
+        menu = window.menuBar().addMenu("&Environment")
+        group = QActionGroup(window)
+        locked = resolution.is_locked("environment")
+        names = resolution.environments()
+        if current not in names:
+            names.append(current)
+        self.actions: dict[str, QAction] = {}
+        for name in names:
+            action = QAction(name, window, checkable=True, checked=name == current)
+            action.setEnabled(not locked)
+            action.triggered.connect(lambda _=False, env=name: window.request_switch(env))
+            group.addAction(action)
+            menu.addAction(action)
+            self.actions[name] = action
+        if locked:
+            note = QAction(f"Set by IT policy ({resolution.policy.source})", window)
+            note.setEnabled(False)
+            menu.addSeparator()
+            menu.addAction(note)
