@@ -9,24 +9,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineNewWindowRequest, QWebEngineProfile
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.core.errors import LauncherError, PopupRefused, WidgetLoadFailed
 from desktop.core.options import LaunchOptions
-from desktop.core.policy import PopupAction
 from desktop.core.settings import Resolution
 from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
-from desktop.services.browser import open_with_command
 from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
 from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
-from desktop.ui.popups import LoginPopup
+from desktop.ui.links import LinkRouter
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
 from desktop.ui.service_user import ServiceUserSignIn
 from desktop.ui.widget_page import WidgetPage
@@ -63,7 +61,6 @@ class MainWindow(QMainWindow):
         self._notices = list(notices)
         self.signed_in: bool | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._popups: list[LoginPopup] = []
 
         title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
         self.setWindowTitle(title)
@@ -88,12 +85,13 @@ class MainWindow(QMainWindow):
         # Keep our own reference: in PySide6 6.12, calling page.profile() hands the profile's ownership to the
         # page, and deleting the page (an environment switch) then deletes the profile other windows share.
         self.profile = profile
-        self.page = WidgetPage(profile, options, self.view, open_in_app=self._open_login_popup,
+        self.links = LinkRouter(self)
+        self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
                                reload_blocked=self.login_pending)
         self.view.setPage(self.page)
         self.bridge = PageBridge(self.page)
         self.bridge.message_received.connect(self._on_widget_message)
-        self.page.popup_requested.connect(self._on_popup)
+        self.page.popup_requested.connect(self.links.route)
         self.page.loadingChanged.connect(self._on_loading_changed)
 
         self.login: LoginFlow | None = None
@@ -123,7 +121,7 @@ class MainWindow(QMainWindow):
                 client_id=self.options.client_id,
                 redirect_uri=self.options.redirect_uri,
                 port=self.options.redirect_port,
-                open_browser=self.open_in_browser,
+                open_browser=self.links.open_in_browser,
                 observer=self,
             )
             try:
@@ -159,7 +157,7 @@ class MainWindow(QMainWindow):
     def _on_widget_message(self, message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "rc-login-popup-notify":
-            self._start_login(message.get("oAuthUri"))
+            self.start_login(message.get("oAuthUri"))
         elif kind in CALL_STARTED or kind == CALL_ENDED:
             self._track_call(kind, message.get("call"))
         elif kind == "rc-login-status-notify":
@@ -200,7 +198,7 @@ class MainWindow(QMainWindow):
         """Run ``callback`` once the widget reports that it signed out."""
         self._after_sign_out.append(callback)
 
-    def _start_login(self, url: object) -> None:
+    def start_login(self, url: object) -> None:
         if self.login is None:
             log.warning("ignored rc-login-popup-notify: no client id, the widget uses its own popup")
             return
@@ -208,28 +206,6 @@ class MainWindow(QMainWindow):
             self.errors.show_error(PopupRefused("The widget asked to sign in without a sign-in address."))
             return
         self.spawn(self.login.begin(url))
-
-    def _on_popup(self, url: str, action: PopupAction) -> None:
-        if action is PopupAction.SYSTEM_BROWSER_LOGIN:
-            self._start_login(url)
-        elif action is PopupAction.EXTERNAL:
-            log.info("opening a link from the widget in the browser")
-            try:
-                self.open_in_browser(url)
-            except LauncherError as exc:
-                self.errors.show_error(exc)
-        else:
-            # javascript: popups arrive as about:blank; file: ones are stopped by Chromium before this.
-            scheme = url.split(":", 1)[0][:20] or "empty"
-            log.warning("refused to open a %r address from the widget", scheme)
-            refused = PopupRefused(f"The phone tried to open a {scheme}: address; only web links are opened.")
-            self.errors.show_error(refused)
-
-    def _open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:
-        popup = LoginPopup(self.profile, request, self)
-        self._popups.append(popup)
-        popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)
-        popup.show()
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         status = info.status()
@@ -254,14 +230,6 @@ class MainWindow(QMainWindow):
         self.errors.show_error(error)
 
     # --- helpers ----------------------------------------------------------------------------------
-    def open_in_browser(self, url: str) -> None:
-        """Open ``url`` in the system browser (or the ``--browser`` command)."""
-        if self.options.browser_command:
-            open_with_command(self.options.browser_command, url)
-        elif not QDesktopServices.openUrl(QUrl(url)):
-            raise LauncherError("Could not open the default browser.",
-                                help_hint="Set one in your system settings, or start with --browser COMMAND.")
-
     def bring_to_front(self) -> None:
         if self.isMinimized():
             self.showNormal()
@@ -281,9 +249,7 @@ class MainWindow(QMainWindow):
         """Close the listener and any login window; the app then deletes the page before the profile."""
         if self.login is not None:
             await self.login.aclose()
-        for popup in list(self._popups):
-            popup.close()
-            popup.deleteLater()
+        self.links.close_popups()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # No tray yet: closing the window quits the app (through the event loop, so storage is saved).
