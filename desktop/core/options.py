@@ -23,6 +23,8 @@ from desktop.core.settings_schema import (
     DEFAULT_REDIRECT_PORT,
     DEFAULT_WIDGET_URL,
     ENV_NAME,
+    ENVIRONMENT_SETTINGS,
+    GLOBAL_SETTINGS,
     PRODUCTION_SERVER,
     SANDBOX_SERVER,
     env_key,
@@ -65,9 +67,23 @@ class LaunchOptions:
         return f"{self.env_name}-{digest}"
 
 
+def settings_help() -> str:
+    """The settings part of ``--help``, from the schema (the single source of names, kinds and defaults)."""
+    lines = ["settings (embeddable-desktop config set KEY VALUE; IT policy can lock any of them):"]
+    entries = [(k, s) for k, s in GLOBAL_SETTINGS.items()]
+    entries += [(env_key("<name>", k), s) for k, s in ENVIRONMENT_SETTINGS.items()]
+    for key, setting in entries:
+        default = "" if setting.default is None else f" [default: {setting.default}]"
+        restart = " (restart)" if setting.restart_required else ""
+        lines.append(f"  {key} ({setting.kind}){restart}: {setting.description}{default}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="embeddable-desktop",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=settings_help(),
         description="The RingCentral Embeddable phone in a desktop window, signed in through your browser. "
         "Also: 'embeddable-desktop config show|set|unset' and 'embeddable-desktop secrets ...'.",
     )

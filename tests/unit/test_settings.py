@@ -204,3 +204,15 @@ def test_macos_managed_preferences(tmp_path: Path) -> None:
     path.write_bytes(b"not a plist")
     with pytest.raises(SettingsFileError, match="managed preferences cannot be read"):
         policy_sources._read_macos(path)
+
+
+def test_help_and_readme_document_every_setting() -> None:
+    from desktop.core.options import build_parser
+    from desktop.core.settings_schema import ENVIRONMENT_SETTINGS, GLOBAL_SETTINGS
+
+    help_text = build_parser().format_help()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    keys = [*GLOBAL_SETTINGS, *(f"environments.<name>.{field}" for field in ENVIRONMENT_SETTINGS)]
+    for key in keys:
+        assert key in help_text, f"--help does not mention {key}"
+        assert f"`{key}`" in readme, f"README does not document {key}"
