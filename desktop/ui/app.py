@@ -35,15 +35,20 @@ def _default_data_dir() -> Path:
 def run(argv: list[str]) -> int:
     """Run the app; returns the process exit status (2 for bad options)."""
     try:
-        loaded = load_settings(argv, os.environ, _default_data_dir())
+        try:
+            loaded = load_settings(argv, os.environ, _default_data_dir())
+        except UnusableSettingsFile as exc:
+            for problem in exc.problems:
+                print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
+            if not _person_agrees_to_defaults(exc):
+                raise
+            loaded = load_settings(argv, os.environ, _default_data_dir(), reset=True)
         options = loaded.options
         try:
             log_path = setup_logging(options.data_dir / "logs")
         except OSError as exc:
             raise UsageError([f"--data-dir: cannot write below {options.data_dir} ({exc.strerror or exc})"]) from None
     except UnusableSettingsFile as exc:
-        for problem in exc.problems:
-            print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         print(f"embeddable-desktop: fix {exc.path}, or start with --reset-settings to start on default settings "
               "(a copy of the file is kept)", file=sys.stderr)
         return 2
@@ -68,6 +73,29 @@ def run(argv: list[str]) -> int:
     return _run_qt(loaded, log_path, argv)
 
 
+_early_app: object = None
+
+
+def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
+    """Ask, in a dialog, whether to start on default settings; never where nobody can answer."""
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal") or not (
+            sys.platform in ("win32", "darwin") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    try:
+        from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError:
+        return False
+    global _early_app  # noqa: PLW0603 - the one QApplication must outlive this function; _run_qt reuses it
+    _early_app = QApplication.instance() or QApplication([sys.argv[0]])
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your settings file {exc.path} cannot be used.")
+    box.setInformativeText("\n".join(exc.problems[:10]) + "\n\nStart with default settings? A copy of the file "
+                           "is kept next to it, so nothing you wrote is lost.")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     options = loaded.options
     from PySide6.QtCore import QTimer
@@ -77,7 +105,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     from desktop.ui.controller import AppController, default_loader
 
-    app = QApplication([sys.argv[0]])
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)

@@ -103,6 +103,28 @@ def test_unwritable_data_dir_is_named(tmp_path: Path) -> None:
     assert f"--data-dir: cannot write below {blocker}" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_unusable_settings_file_stops_or_resets_with_a_copy(setup, tmp_path: Path) -> None:
+    platform, ca, port = setup
+    data = tmp_path / "data"
+    data.mkdir()
+    settings = data / "settings.json"
+    settings.write_text('{"environments.sandbox.redirect_port": "http", "environmnt": "sandbox"}')
+    result = subprocess.run([str(APP), "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "did you mean 'environment'?" in result.stderr and "'http' is not a port" in result.stderr
+    assert "--reset-settings" in result.stderr and "environmnt" in settings.read_text()  # untouched
+
+    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca))
+    argv = ["--env", "custom", "--app-server", platform.origin, "--widget-url", platform.widget_url,
+            "--data-dir", str(data), "--reset-settings"]
+    app = Running(argv, env, data / "logs" / "embeddable-desktop.log")
+    app.wait_for("widget login status: signed out")
+    assert "started on default settings" in app.log()
+    assert app.terminate() == 0
+    copies = list(data.glob("settings.json.unreadable-*"))
+    assert len(copies) == 1 and "environmnt" in copies[0].read_text()
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     (["--app-server", "http://platform.example.com"], "--app-server: 'http://platform.example.com' must start"),
     (["--redirect-port", "x", "--client-id", "a b"], "--client-id"),
