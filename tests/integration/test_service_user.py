@@ -108,3 +108,31 @@ def test_wrong_secret_is_explained_before_the_widget_loads(run_app, platform, ke
         assert app.loaded == [] and jwt_logins(platform) == [False]
 
     run_app(scenario, start=False, layers=JWT_MODE)
+
+
+@pytest.fixture
+def no_keychain() -> Iterator[None]:
+    from keyring.backends.fail import Keyring as NoKeychain
+
+    with use_backend(NoKeychain()):
+        yield
+
+
+def test_without_a_keychain_jwt_mode_explains(run_app, platform, no_keychain) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        app.start()
+        await wait_until(lambda: app.window.notice_bar.kind == "error", what="the keychain message")
+        text = app.window.notice_bar.label.text()
+        assert "keychain" in text.lower() and "Traceback" not in text
+        await asyncio.sleep(0.5)
+        assert app.loaded == []
+
+    run_app(scenario, start=False, layers=JWT_MODE)
+
+
+def test_without_a_keychain_pkce_still_signs_in(run_app, platform, browser, no_keychain) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "PKCE sign-in with no keychain at all")
+
+    run_app(scenario)
