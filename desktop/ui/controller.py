@@ -56,7 +56,7 @@ class AppController(QObject):
     def _open(self, loaded: LoadedSettings) -> MainWindow:
         window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
                             resolution=loaded.resolution, notices=loaded.notices,
-                            extra_ca_file=self._extra_ca_file)
+                            extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path)
         window.quit_requested.connect(self.quit_requested)
         window.switch_requested.connect(self.switch)
         return window

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -27,6 +27,7 @@ from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.links import LinkRouter
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
 from desktop.ui.service_user import ServiceUserSignIn
+from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.widget_page import WidgetPage
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
-                 extra_ca_file: Path | None = None) -> None:
+                 extra_ca_file: Path | None = None, settings_path: Path | None = None) -> None:
         super().__init__()
         self.options = options
         self.resolution = resolution
@@ -99,6 +100,9 @@ class MainWindow(QMainWindow):
         self.account = AccountMenu(self)
         if resolution is not None:
             self.environment_menu = EnvironmentMenu(self, resolution)
+            if settings_path is not None:
+                settings = self.menuBar().addAction("&Settings…")
+                settings.triggered.connect(lambda: self.open_settings(resolution, settings_path))
         self.active_calls: set[str] = set()
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
@@ -170,6 +174,12 @@ class MainWindow(QMainWindow):
                 waiting, self._after_sign_out = self._after_sign_out, []
                 for callback in waiting:
                     callback()
+
+    def open_settings(self, resolution: Resolution, settings_path: Path) -> SettingsDialog:
+        dialog = SettingsDialog(resolution, settings_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _track_call(self, kind: str, call: object) -> None:
         call_id = str(call.get("id") or call.get("callId")) if isinstance(call, dict) else "unknown"

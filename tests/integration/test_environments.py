@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.core.settings import Policy
 from desktop.ui.screens import MissingSettingsScreen
@@ -63,5 +65,34 @@ def test_policy_client_id_is_used_and_the_command_line_cannot_change_it(run_app,
         await app.click("#sign-in")
         await wait_until(app.signed_in, 20, "sign-in with the policy's client id")
         assert platform.successful_code_exchanges()[0]["client_id"] == "it-client"
+
+    run_app(scenario, policy=policy)
+
+
+def test_settings_dialog_shows_managed_keys_and_saves_with_the_same_checks(run_app, tmp_path) -> None:
+    policy = Policy("pol.json", {"environments.sandbox.client_id": "it-id"},
+                    hidden=frozenset({"environments.production.widget_url"}))
+    settings_path = tmp_path / "settings.json"
+
+    async def scenario(app: AppUnderTest) -> None:
+        assert app.window.resolution is not None
+        dialog = app.window.open_settings(app.window.resolution, settings_path)
+        rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+        assert "environments.production.widget_url" not in rows  # hidden by policy
+        managed = rows["environments.sandbox.client_id"]
+        assert dialog.table.item(managed, 1).text() == "it-id"
+        assert dialog.table.item(managed, 2).text() == "managed by IT policy"
+        assert not dialog.table.item(managed, 1).flags() & Qt.ItemFlag.ItemIsEditable
+        editable = rows["environments.sandbox.redirect_port"]
+        assert dialog.table.item(editable, 1).flags() & Qt.ItemFlag.ItemIsEditable
+
+        dialog.table.item(editable, 1).setText("not-a-port")
+        dialog.save()
+        assert "'not-a-port' is not a port number" in dialog.problems.text() and dialog.isVisible()
+        assert not settings_path.exists()
+        dialog.table.item(editable, 1).setText("5002")
+        dialog.save()
+        assert not dialog.isVisible()
+        assert json.loads(settings_path.read_text()) == {"environments.sandbox.redirect_port": 5002}
 
     run_app(scenario, policy=policy)
