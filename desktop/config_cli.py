@@ -57,6 +57,26 @@ def _show(path: Path, out: TextIO) -> None:
     missing = resolution.missing_required()
     if missing:
         out.write(f"! required by IT policy but not set: {', '.join(missing)}\n")
+    _show_secrets([e for e in resolution.environments() if resolution.env_value(e, "auth_mode") != "pkce"], out)
+
+
+def _show_secrets(envs: list[str], out: TextIO) -> None:
+    """Secrets of the environments that use them: whether each is stored, never the value."""
+    if not envs:
+        return
+    from desktop.services.secrets import SecretStore
+
+    store = SecretStore(timeout=5.0)
+    for env in envs:
+        try:
+            status = store.status(env)
+            where = store.backend_name()
+        except LauncherError as exc:
+            out.write(f"! secrets of {env}: {exc}\n")
+            continue
+        for name, present in status.items():
+            shown = "******** (stored)" if present else "(not set)"
+            out.write(f"secrets.{env}.{name} = {shown}    (keychain: {where})\n")
 
 
 def edit_user_setting(path: Path, key: str, value: str | None) -> str:

@@ -136,3 +136,24 @@ def test_without_a_keychain_pkce_still_signs_in(run_app, platform, browser, no_k
         await wait_until(app.signed_in, 20, "PKCE sign-in with no keychain at all")
 
     run_app(scenario)
+
+
+def test_deprecated_authorization_code_mode_warns_and_signs_in_with_the_secret(run_app, platform, keychain,
+                                                                               browser) -> None:
+    # The app's registered redirect is the widget's own redirect.html: this mode uses the widget's popup.
+    platform.register_client(CLIENT_ID, FakeClient([platform.redirect_url], secret=SECRET,
+                                                   grants={"authorization_code", "refresh_token"}))
+    keychain.set("custom", "client_secret", SECRET)
+    mode = [Layer("user file", "test-settings.json", {"environments.custom.auth_mode": "authorization_code"})]
+
+    async def scenario(app: AppUnderTest) -> None:
+        app.start()
+        await wait_until(lambda: app.events("rc-login-status-notify"), 20, "the widget")
+        assert "deprecated" in app.window.notice_bar.label.text()
+        await app.click("#sign-in")
+        await wait_until(app.signed_in, 20, "sign-in through the widget's popup")
+        exchange = platform.successful_code_exchanges()[0]
+        assert exchange["basic_auth"] and not exchange["code_verifier_sent"]  # the secret, no PKCE
+        assert browser.entries() == []
+
+    run_app(scenario, start=False, layers=mode)

@@ -85,3 +85,17 @@ def test_the_command_as_a_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "saved" in done.stdout
     assert json.loads((tmp_path / "settings.json").read_text()) == {KEY: "from-cli"}
+
+
+def test_show_masks_the_secrets_of_environments_that_use_them(tmp_path: Path) -> None:
+    from desktop.services.secrets import SecretStore
+    from tests.support.keychain import encrypted_file_backend, use_backend
+
+    with use_backend(encrypted_file_backend(tmp_path / "keychain.cfg")):
+        SecretStore().set("sandbox", "client_secret", "very-secret-value")
+        assert run(tmp_path, "set", "environments.sandbox.auth_mode", "jwt")[0] == 0
+        _, out, _ = run(tmp_path, "show")
+    assert "very-secret-value" not in out
+    assert "secrets.sandbox.client_secret = ******** (stored)" in out
+    assert "secrets.sandbox.jwt = (not set)" in out
+    assert "secrets.production" not in out  # production signs in with PKCE: no secrets to show
