@@ -7,7 +7,6 @@ any other name is a custom environment a person or IT defines.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,6 +151,7 @@ def lookup(key: str) -> Setting:
 
 
 def did_you_mean(key: str) -> str:
+    import difflib  # only needed when a key is wrong
     parts = key.split(".")
     if len(parts) == 3 and parts[0] == "environments":
         fields = difflib.get_close_matches(parts[2], list(ENVIRONMENT_SETTINGS), n=1)

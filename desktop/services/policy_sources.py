@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import plistlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,6 +68,8 @@ def _read_linux(path: Path) -> Policy:
 
 
 def _read_macos(path: Path) -> Policy:
+    import plistlib  # only macOS needs it; kept off the start-up path elsewhere
+
     try:
         with path.open("rb") as handle:
             data = plistlib.load(handle)

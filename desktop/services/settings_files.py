@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -72,6 +70,9 @@ def load_user_file(path: Path) -> Layer:
 
 def write_json_atomic(path: Path, values: Mapping[str, Any]) -> None:
     """Write JSON atomically: a crash leaves either the old file or the new one, never half of one."""
+    import shutil
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -96,6 +97,8 @@ def write_json_atomic(path: Path, values: Mapping[str, Any]) -> None:
 
 def keep_copy(path: Path) -> Path:
     """Copy a file that could not be used next to it, so nothing the person wrote is lost."""
+    import shutil
+
     copy = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
     shutil.copy2(path, copy)
     return copy

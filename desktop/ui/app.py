@@ -10,7 +10,6 @@ import logging
 import os
 import signal
 import sys
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -124,6 +123,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    from importlib import resources
+
     app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
     controller.start(window)
     window.errors.install_excepthook()

@@ -26,14 +26,14 @@ from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.links import LinkRouter
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
-from desktop.ui.service_user import ServiceUserSignIn
-from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.widget_page import WidgetPage
 
 if TYPE_CHECKING:
     import asyncio
 
     from desktop.services.login import LoginFlow
+    from desktop.ui.service_user import ServiceUserSignIn
+    from desktop.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger("desktop.ui")
 #: The widget's call events that start a call (ringing included) and that end one.
@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         self.closing_for_switch = False
         self.service_user: ServiceUserSignIn | None = None
         if options.auth_mode != "pkce":
+            # Imported only here: httpx and keyring stay off the start-up path of the usual PKCE mode.
+            from desktop.ui.service_user import ServiceUserSignIn
+
             state = AppState(options.data_dir / "state.json")
             self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
 
@@ -176,6 +179,8 @@ class MainWindow(QMainWindow):
                     callback()
 
     def open_settings(self, resolution: Resolution, settings_path: Path) -> SettingsDialog:
+        from desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(resolution, settings_path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
