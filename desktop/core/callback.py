@@ -10,7 +10,7 @@ import enum
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 
 class Verdict(enum.Enum):
@@ -26,6 +26,18 @@ class CallbackDecision:
     verdict: Verdict
     error: str = ""
     error_description: str = ""
+    code: str = ""
+    state: str = ""
+
+
+def widget_callback_uri(redirect_uri: str, decision: CallbackDecision) -> str:
+    """The callback handed to the widget, rebuilt from the checked ``code`` and ``state`` only.
+
+    Never the request as received: the widget obeys ``code_verifier``, ``token_uri``, ``discovery_uri`` and
+    ``jwt`` keys (and a ``#`` fragment) in a callback, so anyone who learned the state could otherwise swap
+    the PKCE verifier or send the code exchange elsewhere.
+    """
+    return f"{redirect_uri}?{urlencode({'code': decision.code, 'state': decision.state})}"
 
 
 def _same(a: str, b: str) -> bool:
@@ -54,7 +66,7 @@ def decide_callback(query: str, latest_state: str | None, older_states: Iterable
     codes = params.get("code", [])
     if len(codes) != 1 or not codes[0]:
         return CallbackDecision(Verdict.MALFORMED)
-    return CallbackDecision(Verdict.ACCEPTED)
+    return CallbackDecision(Verdict.ACCEPTED, code=codes[0], state=state)
 
 
 def describe_error(error: str, description: str) -> str:

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from desktop.core import pages
 from desktop.core.authorize import AuthorizeRequest, check_authorize_url
-from desktop.core.callback import Verdict, decide_callback, describe_error
+from desktop.core.callback import Verdict, decide_callback, describe_error, widget_callback_uri
 from desktop.core.errors import LauncherError, LoginError, LoginTimedOut
 from desktop.services.loopback import LoopbackListener
 
@@ -144,9 +144,9 @@ class LoginFlow:
         log.info("callback received: %s", decision.verdict.value)
         if decision.verdict is Verdict.ACCEPTED:
             self._finish()
-            # Exactly the redirect URI the widget sent, plus the query as received: the widget exchanges
-            # the code with this redirect_uri, and the platform requires it to match.
-            self._observer.deliver_callback(f"{self._redirect_uri}?{query}")
+            # The redirect URI the widget sent (it exchanges the code with it, and the platform requires it
+            # to match), with only the checked code and state: nothing else from the request reaches the widget.
+            self._observer.deliver_callback(widget_callback_uri(self._redirect_uri, decision))
             return pages.signed_in()
         if decision.verdict is Verdict.DENIED:
             self._finish()

@@ -98,6 +98,16 @@ def test_valid_callback_is_delivered_once_and_the_listener_closes() -> None:
     assert rec.failures == []
 
 
+def test_only_the_checked_code_and_state_reach_the_widget() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        target = ("/oauth/callback?code=C%2B1&state=st&code_verifier=attacker&token_uri=https%3A%2F%2Fevil.example"
+                  "&jwt=x&discovery_uri=https%3A%2F%2Fevil.example#code_verifier=attacker")
+        assert (await get(port, target))[0] == 200
+        assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=C%2B1&state=st"]
+    run_flow(scenario)
+
+
 def test_other_paths_methods_and_bad_states() -> None:
     async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
         await flow.begin(authorize_url(port, "st-1"))
@@ -111,10 +121,11 @@ def test_other_paths_methods_and_bad_states() -> None:
         assert status == 400 and "does not belong" in body
         assert (await get(port, "/oauth/callback?code=x"))[0] == 400
         assert (await get(port, "/oauth/callback?state=st-1"))[0] == 400
-        status, _, body = await get(port, "/oauth/callback?error=%3Cscript%3Ex&state=forged")
-        assert "<script>x" not in body
+        status, _, body = await get(port, "/oauth/callback?state=st-1&error=x&error_description=%3Cscript%3Ex")
+        assert "&lt;script&gt;x" in body and "<script>x" not in body  # echoed, escaped
+        await flow.begin(authorize_url(port, "st-1b"))  # that error ended the attempt; start another
         assert rec.delivered == [] and flow.pending and flow.listener.is_open
-        status, _, _ = await get(port, "/oauth/callback?code=x&state=st-1")
+        status, _, _ = await get(port, "/oauth/callback?code=x&state=st-1b")
         assert status == 200 and len(rec.delivered) == 1
     run_flow(scenario)
 
