@@ -82,6 +82,7 @@ def settings_help() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="embeddable-desktop",
+        allow_abbrev=False,  # an abbreviated option would survive an environment switch's argv rewrite
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=settings_help(),
         description="The RingCentral Embeddable phone in a desktop window, signed in through your browser. "

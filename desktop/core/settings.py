@@ -177,8 +177,8 @@ def _check_environment(resolution: Resolution) -> None:
     if env in BUILT_IN_SERVERS:
         return
     if not resolution.get("allow_custom_environments"):
-        report(f"{where}: environment {env!r} is a custom environment, and custom environments are turned off "
-               f"by IT policy ({resolution.policy.source})")
+        report(f"environment {env!r} (from {where}) is a custom environment, and custom environments are "
+               f"turned off by IT policy ({resolution.policy.source}); choose production or sandbox (--env)")
     elif resolution.get(env_key(env, "app_server")) is None:
-        report(f"{where}: environment {env!r} has no {env_key(env, 'app_server')}; set it (config set) or use "
-               "production or sandbox")
+        report(f"environment {env!r} (from {where}) has no {env_key(env, 'app_server')}; set it (config set) "
+               "or choose production or sandbox (--env)")

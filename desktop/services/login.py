@@ -63,6 +63,10 @@ class LoginFlow:
         self._old_states: deque[str] = deque(maxlen=OLD_STATES_KEPT)
         self._timer: asyncio.TimerHandle | None = None
         self._closing: asyncio.Task[None] | None = None
+        # Serialises begin() and aclose(): two Sign In clicks in a row must not both bind the port, and a
+        # begin() that is still starting must not reopen the listener after the app closed it.
+        self._lock = asyncio.Lock()
+        self._closed = False
 
     @property
     def pending(self) -> bool:
@@ -75,6 +79,11 @@ class LoginFlow:
 
     async def begin(self, authorize_url: str) -> None:
         """Start (or restart) a login with the URL the widget produced; errors go to the observer."""
+        async with self._lock:
+            if not self._closed:
+                await self._begin(authorize_url)
+
+    async def _begin(self, authorize_url: str) -> None:
         try:
             request = check_authorize_url(
                 authorize_url,
@@ -160,7 +169,9 @@ class LoginFlow:
         return pages.state_mismatch()
 
     async def aclose(self) -> None:
-        """Shut down for good (app quit)."""
+        """Shut down for good (app quit, environment switch)."""
+        async with self._lock:
+            self._closed = True
         self._end_attempt()
         if self._closing is not None:
             with contextlib.suppress(Exception):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.settings import NO_POLICY, Policy
+from desktop.core.settings_schema import lookup
 from desktop.services.settings_files import SettingsFileError
 
 LINUX_POLICY_FILE = Path("/etc/embeddable-desktop/policy.json")
@@ -46,6 +47,12 @@ def policy_from_data(data: Any, source: str) -> Policy:
             problems.append(f"{source}: {name} must be a list of setting keys")
             items = []
         lists[name] = items
+    for name, keys in lists.items():
+        for key in keys:
+            try:
+                lookup(key)
+            except KeyError as exc:
+                problems.append(f"{source}: {name}: {exc.args[0]}")
     if problems:
         raise SettingsFileError(path, problems)
     return Policy(source=source, values=settings, hidden=frozenset(lists["hidden"]),

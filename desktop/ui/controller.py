@@ -70,6 +70,9 @@ class AppController(QObject):
         window.show_startup_notices()
 
     def switch(self, env: str) -> None:
+        self.window.spawn(self._switch(env))
+
+    async def _switch(self, env: str) -> None:
         old = self.window
         argv = argv_for_environment(self._argv, env)
         try:
@@ -83,6 +86,8 @@ class AppController(QObject):
             except (LauncherError, SettingsFileError, OSError) as exc:
                 log.warning("the switch to %s is not remembered: %s", env, exc)
         log.info("switching from %s to %s", old.options.env_name, env)
+        if old.login is not None:
+            await old.login.aclose()  # the new window may use the same port
         self._argv = argv
         self.window = self._open(loaded)
         self.window.setGeometry(old.geometry())
@@ -91,12 +96,9 @@ class AppController(QObject):
         self.start(self.window)
         old.closing_for_switch = True
         old.close()
-        old.spawn(self._retire(old))
         self.window_changed.emit(self.window)
-
-    async def _retire(self, window: MainWindow) -> None:
-        await window.shutdown()
-        window.deleteLater()
+        await old.shutdown()
+        old.deleteLater()
 
     async def shutdown(self) -> None:
         await self.window.shutdown()

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         """
         from desktop.services.login import LoginFlow
 
-        if self.options.client_id is not None and self.login is None:
+        if self.options.uses_loopback_login and self.options.client_id is not None and self.login is None:
             self.login = LoginFlow(
                 app_server=self.options.app_server,
                 client_id=self.options.client_id,
