@@ -20,11 +20,10 @@ from desktop.core.settings_schema import BUILT_IN_SERVERS, lookup
 from desktop.services.policy_sources import read_policy
 from desktop.services.settings_files import (
     SettingsFileError,
-    environment_layer,
     load_user_file,
     write_json_atomic,
 )
-from desktop.services.settings_loader import settings_path
+from desktop.services.settings_loader import lower_layers, settings_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,10 +45,9 @@ def _show_value(value: Any) -> str:
 
 
 def _show(path: Path, out: TextIO) -> None:
-    policy = read_policy()
-    user = load_user_file(path)
-    resolution = resolve(policy, [user, environment_layer(os.environ, [])])
-    for problem in [*resolution.problems, *resolution.refused]:
+    policy, user, variables = lower_layers(path, os.environ)
+    resolution = resolve(policy, [user, variables])
+    for problem in [*resolution.problems, *resolution.environment_problems, *resolution.refused]:
         out.write(f"! {problem}\n")
     for value in resolution.shown():
         lock = "  [locked by IT policy]" if resolution.is_locked(value.key) else ""

@@ -105,9 +105,17 @@ def keep_copy(path: Path) -> Path:
 
 
 def environment_layer(environ: Mapping[str, str], environments: list[str]) -> Layer:
-    """Settings from ``EMBEDDABLE_DESKTOP_<KEY>`` variables (dots and dashes become underscores)."""
+    """Settings from ``EMBEDDABLE_DESKTOP_<KEY>`` variables (dots become ``__``, dashes ``_``).
+
+    Besides ``environments``, any environment a variable names (``..._ENVIRONMENTS__LAB__APP_SERVER``) counts,
+    so a custom environment can come from variables alone.
+    """
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    prefix = ENV_PREFIX + "ENVIRONMENTS__"
+    rests = [name[len(prefix):] for name in environ if name.startswith(prefix)]
+    named = [rest.rsplit("__", 1)[0].lower() for rest in rests if "__" in rest]
+    environments = list(dict.fromkeys([*environments, *named]))
     keys = list(GLOBAL_SETTINGS) + [env_key(e, f) for e in environments for f in ENVIRONMENT_SETTINGS]
     for key in keys:
         name = ENV_PREFIX + key.upper().replace(".", "__").replace("-", "_")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop.core.errors import UsageError
 from desktop.core.options import LaunchOptions, build_parser, parse_settings
-from desktop.core.settings import Layer, Resolution
+from desktop.core.settings import Layer, Policy, Resolution
 from desktop.services.policy_sources import read_policy
 from desktop.services.settings_files import (
     SETTINGS_FILE_NAME,
@@ -51,6 +51,18 @@ def _environments(*layers: Layer) -> list[str]:
             if len(parts) == 3 and parts[0] == "environments" and parts[1] not in names:
                 names.append(parts[1])
     return names
+
+
+def lower_layers(path: Path, environ: Mapping[str, str], *, policy_path: Path | None = None,
+                 ) -> tuple[Policy, Layer, Layer]:
+    """IT policy, the user's file and the environment variables, as start-up and ``config show`` both see them.
+
+    Raises:
+        SettingsFileError: the policy or the user file cannot be read.
+    """
+    policy = read_policy(policy_path)
+    user = load_user_file(path)
+    return policy, user, environment_layer(environ, _environments(Layer("policy", policy.source, policy.values), user))
 
 
 def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_dir: Path, *,

@@ -216,3 +216,35 @@ def test_help_and_readme_document_every_setting() -> None:
     for key in keys:
         assert key in help_text, f"--help does not mention {key}"
         assert f"`{key}`" in readme, f"README does not document {key}"
+
+
+def test_a_custom_environment_from_variables_alone(tmp_path: Path) -> None:
+    environ = {"EMBEDDABLE_DESKTOP_ENVIRONMENT": "lab",
+               "EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB__APP_SERVER": "https://platform.lab.example.com",
+               "EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB__CLIENT_ID": "lab-id"}
+    loaded = load_settings(["--data-dir", str(tmp_path)], environ, DATA, policy_path=tmp_path / "none.json")
+    assert (loaded.options.env_name, loaded.options.app_server, loaded.options.client_id) == (
+        "lab", "https://platform.lab.example.com", "lab-id")
+
+
+def test_config_show_sees_what_start_up_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from desktop.config_cli import main
+
+    monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "none.json")
+    monkeypatch.setenv("EMBEDDABLE_DESKTOP_ENVIRONMENTS__SANDBOX__CLIENT_ID", "abc")
+    out = io.StringIO()
+    assert main(["--data-dir", str(tmp_path), "show"], out=out) == 0
+    assert ('environments.sandbox.client_id = "abc"    (environment variable '
+            'EMBEDDABLE_DESKTOP_ENVIRONMENTS__SANDBOX__CLIENT_ID)') in out.getvalue()
+
+
+def test_policy_lists_name_real_keys(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"required": ["environments.production.clientid"], "hidden": ["browsr"]}))
+    with pytest.raises(SettingsFileError) as info:
+        policy_sources._read_linux(path)
+    text = "\n".join(info.value.problems)
+    assert "required: unknown setting 'environments.production.clientid'" in text and "did you mean" in text
+    assert "hidden: unknown setting 'browsr'" in text
