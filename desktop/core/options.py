@@ -121,10 +121,18 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
     """The options as settings, on top of what the lower layers (``lower``) resolved to."""
     lower_keys = set(lower.values)
     env = ns.env or ("custom" if ns.app_server else lower.environment)
-    if lower.is_locked("environment"):
-        env = lower.environment  # --env will be refused; the other options apply to the pinned environment
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    if lower.is_locked("environment") and env != lower.environment:
+        # The options were meant for another environment than the one IT pins: applying them to the pinned
+        # one (another server's client id, say) would be wrong, so they are refused, each by name.
+        given = [o for o, v in (("--client-id", ns.client_id), ("--app-server", ns.app_server),
+                                ("--widget-url", ns.widget_url), ("--redirect-port", ns.redirect_port)) if v]
+        problems.extend(f"{option}: not used: it is for environment {env!r}, but IT policy "
+                        f"({lower.policy.source}) pins the environment to {lower.environment!r}" for option in given)
+        warnings.append(f"--env: environment is set by IT policy ({lower.policy.source}) and cannot be changed here")
+        return Layer("command line", "command line", {"browser": ns.browser} if ns.browser else {},
+                     {"browser": "--browser"})
 
     def put(key: str, value: Any, option: str) -> None:
         values[key] = value

@@ -51,23 +51,33 @@ def test_a_policy_key_is_locked_against_every_layer() -> None:
     policy = Policy("/etc/embeddable-desktop/policy.json", {KEY: "it-client", "environment": "sandbox"})
     layers = [user({KEY: "mine", "environment": "production"}),
               variables({"EMBEDDABLE_DESKTOP_ENVIRONMENTS__SANDBOX__CLIENT_ID": "env-client"})]
-    options, resolution, _ = parse_settings(["--client-id", "cli-client", "--env", "production"], DATA,
-                                            policy=policy, layers=layers)
+    options, resolution, _ = parse_settings(["--client-id", "cli-client"], DATA, policy=policy, layers=layers)
     assert options.client_id == "it-client" and options.env_name == "sandbox"
     assert resolution.is_locked(KEY)
     refused = "\n".join(resolution.refused)
     for who in ("user file /home/a/settings.json", "EMBEDDABLE_DESKTOP_ENVIRONMENTS__SANDBOX__CLIENT_ID",
-                "--client-id", "--env"):
+                "--client-id"):
         assert who in refused
-    assert refused.count("is set by IT policy (/etc/embeddable-desktop/policy.json)") == 5
+    assert refused.count("is set by IT policy (/etc/embeddable-desktop/policy.json)") == 4
     assert all(w in options.warnings for w in resolution.refused)  # shown to the person at start-up
+
+
+def test_options_for_another_environment_than_the_pinned_one_are_refused() -> None:
+    policy = Policy("pol", {"environment": "production"})
+    with pytest.raises(UsageError) as info:
+        parse_settings(["--env", "sandbox", "--client-id", "SANDBOX_ID"], DATA, policy=policy)
+    assert info.value.problems == ["--client-id: not used: it is for environment 'sandbox', but IT policy (pol) "
+                                   "pins the environment to 'production'"]
+    options, _, _ = parse_settings(["--env", "sandbox"], DATA, policy=policy)
+    assert options.env_name == "production" and any("--env: environment is set by IT policy" in w
+                                                    for w in options.warnings)
 
 
 def test_switching_can_be_forbidden_without_pinning_a_value() -> None:
     policy = Policy("pol", {"allow_environment_switching": False})
     options, resolution, _ = parse_settings(["--env", "sandbox"], DATA, policy=policy)
     assert options.env_name == "production" and resolution.is_locked("environment")
-    assert any("--env: environment is set by IT policy" in r for r in resolution.refused)
+    assert any("--env: environment is set by IT policy" in w for w in options.warnings)
 
 
 def test_custom_environments_can_be_forbidden() -> None:
