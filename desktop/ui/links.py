@@ -15,6 +15,7 @@ from PySide6.QtWebEngineCore import QWebEngineNewWindowRequest
 
 from desktop.core.errors import LauncherError, PopupRefused
 from desktop.core.policy import PopupAction
+from desktop.core.urls import origin_of
 from desktop.services.browser import open_with_command
 from desktop.ui.popups import LoginPopup
 
@@ -47,7 +48,8 @@ class LinkRouter:
             window.errors.show_error(refused)
 
     def open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:
-        popup = LoginPopup(self._window.profile, request, self._window)
+        popup = LoginPopup(self._window.profile, request, self._window,
+                           widget_origin=origin_of(self._window.options.widget_url))
         self._popups.append(popup)
         popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)
         popup.show()

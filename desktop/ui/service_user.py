@@ -28,8 +28,10 @@ log = logging.getLogger("desktop.auth")
 
 
 def http_client(extra_ca_file: Path | None) -> httpx.AsyncClient:
-    """The client for the JWT check: public CAs, plus the extra CA the web profile trusts, if any."""
-    context = ssl.create_default_context(cafile=certifi.where())
+    """The client for the JWT check: the system's CAs (as Chromium uses), certifi's, and the extra CA the web
+    profile trusts, if any; so a private or proxy CA installed on the machine works here too."""
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=certifi.where())
     if extra_ca_file is not None:
         context.load_verify_locations(cafile=str(extra_ca_file))
     return httpx.AsyncClient(verify=context, timeout=15.0)

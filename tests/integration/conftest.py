@@ -106,6 +106,12 @@ def browser_command() -> str:
     return shlex.join([sys.executable, str(SCRIPTED_BROWSER)])
 
 
+def settings_argv(redirect_port: int) -> list[str]:
+    """For environments whose server and widget come from the settings (the secret modes require it)."""
+    return ["--env", "custom", "--client-id", CLIENT_ID, "--redirect-port", str(redirect_port),
+            "--browser", browser_command()]
+
+
 def app_argv(platform: FakePlatform, redirect_port: int, *, client_id: str | None = CLIENT_ID) -> list[str]:
     argv = ["--env", "custom", "--app-server", platform.origin, "--widget-url", platform.widget_url,
             "--redirect-port", str(redirect_port), "--browser", browser_command()]
@@ -132,9 +138,10 @@ def run_app(qapp: QApplication, loop: QtLoop, tmp_path: Path, tls: tuple[Any, Pa
     """
 
     def run(scenario: Callable[[AppUnderTest], Awaitable[None]], *, client_id: str | None = CLIENT_ID,
-            start: bool = True, policy: Policy = NO_POLICY, layers: Sequence[Layer] = ()) -> None:
-        app = AppUnderTest(qapp, app_argv(platform, redirect_port, client_id=client_id), tmp_path / "data", tls[1],
-                           policy=policy, layers=layers)
+            start: bool = True, policy: Policy = NO_POLICY, layers: Sequence[Layer] = (),
+            argv: list[str] | None = None) -> None:
+        words = argv if argv is not None else app_argv(platform, redirect_port, client_id=client_id)
+        app = AppUnderTest(qapp, words, tmp_path / "data", tls[1], policy=policy, layers=layers)
 
         async def wrapped() -> None:
             try:

@@ -15,7 +15,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from desktop.core.settings import Layer
 from desktop.services.secrets import SecretStore
 from tests.fakes.oauth_types import FakeClient
-from tests.integration.conftest import CLIENT_ID, app_argv
+from tests.integration.conftest import CLIENT_ID, settings_argv
 from tests.integration.harness import AppUnderTest, wait_until
 from tests.support.keychain import encrypted_file_backend, use_backend
 
@@ -23,7 +23,11 @@ pytestmark = pytest.mark.webengine
 
 SECRET = "service-client-secret-0123"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDEwMDEifQ.c2lnbmF0dXJlLW9mLXRoZS1qd3Q"
-JWT_MODE = [Layer("user file", "test-settings.json", {"environments.custom.auth_mode": "jwt"})]
+def secret_mode(platform, mode: str = "jwt") -> list[Layer]:
+    """The environment as the secret modes require it: server and widget from the settings file."""
+    return [Layer("user file", "test-settings.json", {
+        "environments.custom.auth_mode": mode, "environments.custom.app_server": platform.origin,
+        "environments.custom.widget_url": platform.widget_url})]
 
 
 @pytest.fixture
@@ -50,7 +54,8 @@ def test_jwt_sign_in_warning_and_sticky_sign_out(qapp, loop, tmp_path, tls, plat
     data = tmp_path / "data"
 
     def new_app(profile: QWebEngineProfile | None = None) -> AppUnderTest:
-        return AppUnderTest(qapp, app_argv(platform, redirect_port), data, tls[1], layers=JWT_MODE, profile=profile)
+        return AppUnderTest(qapp, settings_argv(redirect_port), data, tls[1], layers=secret_mode(platform),
+                            profile=profile)
 
     async def scenario() -> None:
         first = new_app()
@@ -84,7 +89,8 @@ def test_jwt_sign_in_warning_and_sticky_sign_out(qapp, loop, tmp_path, tls, plat
     assert caplog.records and SECRET not in caplog.text and JWT not in caplog.text
 
 
-def test_missing_secret_names_the_command_and_loads_nothing(run_app, platform, keychain, service_client) -> None:
+def test_missing_secret_names_the_command_and_loads_nothing(run_app, platform, redirect_port, keychain,
+                                                           service_client) -> None:
     async def scenario(app: AppUnderTest) -> None:
         app.start()
         await wait_until(lambda: "secrets set client_secret --env custom" in app.window.notice_bar.label.text(),
@@ -92,10 +98,11 @@ def test_missing_secret_names_the_command_and_loads_nothing(run_app, platform, k
         await asyncio.sleep(0.5)
         assert app.loaded == [] and platform.token_requests == []
 
-    run_app(scenario, start=False, layers=JWT_MODE)
+    run_app(scenario, start=False, layers=secret_mode(platform), argv=settings_argv(redirect_port))
 
 
-def test_wrong_secret_is_explained_before_the_widget_loads(run_app, platform, keychain, service_client) -> None:
+def test_wrong_secret_is_explained_before_the_widget_loads(run_app, platform, redirect_port, keychain,
+                                                           service_client) -> None:
     keychain.set("custom", "client_secret", "not-the-secret")
     keychain.set("custom", "jwt", JWT)
 
@@ -107,7 +114,7 @@ def test_wrong_secret_is_explained_before_the_widget_loads(run_app, platform, ke
         await asyncio.sleep(0.5)
         assert app.loaded == [] and jwt_logins(platform) == [False]
 
-    run_app(scenario, start=False, layers=JWT_MODE)
+    run_app(scenario, start=False, layers=secret_mode(platform), argv=settings_argv(redirect_port))
 
 
 @pytest.fixture
@@ -118,7 +125,7 @@ def no_keychain() -> Iterator[None]:
         yield
 
 
-def test_without_a_keychain_jwt_mode_explains(run_app, platform, no_keychain) -> None:
+def test_without_a_keychain_jwt_mode_explains(run_app, platform, redirect_port, no_keychain) -> None:
     async def scenario(app: AppUnderTest) -> None:
         app.start()
         await wait_until(lambda: app.window.notice_bar.kind == "error", what="the keychain message")
@@ -127,7 +134,7 @@ def test_without_a_keychain_jwt_mode_explains(run_app, platform, no_keychain) ->
         await asyncio.sleep(0.5)
         assert app.loaded == []
 
-    run_app(scenario, start=False, layers=JWT_MODE)
+    run_app(scenario, start=False, layers=secret_mode(platform), argv=settings_argv(redirect_port))
 
 
 def test_without_a_keychain_pkce_still_signs_in(run_app, platform, browser, no_keychain) -> None:
@@ -138,13 +145,12 @@ def test_without_a_keychain_pkce_still_signs_in(run_app, platform, browser, no_k
     run_app(scenario)
 
 
-def test_deprecated_authorization_code_mode_warns_and_signs_in_with_the_secret(run_app, platform, keychain,
-                                                                               browser) -> None:
+def test_deprecated_authorization_code_mode_warns_and_signs_in_with_the_secret(run_app, platform, redirect_port,
+                                                                               keychain, browser) -> None:
     # The app's registered redirect is the widget's own redirect.html: this mode uses the widget's popup.
     platform.register_client(CLIENT_ID, FakeClient([platform.redirect_url], secret=SECRET,
                                                    grants={"authorization_code", "refresh_token"}))
     keychain.set("custom", "client_secret", SECRET)
-    mode = [Layer("user file", "test-settings.json", {"environments.custom.auth_mode": "authorization_code"})]
 
     async def scenario(app: AppUnderTest) -> None:
         app.start()
@@ -156,4 +162,5 @@ def test_deprecated_authorization_code_mode_warns_and_signs_in_with_the_secret(r
         assert exchange["basic_auth"] and not exchange["code_verifier_sent"]  # the secret, no PKCE
         assert browser.entries() == []
 
-    run_app(scenario, start=False, layers=mode)
+    run_app(scenario, start=False, layers=secret_mode(platform, "authorization_code"),
+            argv=settings_argv(redirect_port))

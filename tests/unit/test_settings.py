@@ -258,3 +258,14 @@ def test_policy_lists_name_real_keys(tmp_path: Path) -> None:
     text = "\n".join(info.value.problems)
     assert "required: unknown setting 'environments.production.clientid'" in text and "did you mean" in text
     assert "hidden: unknown setting 'browsr'" in text
+
+
+def test_secret_modes_take_server_and_widget_only_from_settings_or_policy() -> None:
+    mode = user({"environments.lab.auth_mode": "jwt", "environments.lab.app_server": "https://rc.lab.example.com"})
+    with pytest.raises(UsageError, match="--app-server: not allowed with auth_mode jwt") as info:
+        parse_settings(["--env", "lab", "--app-server", "https://elsewhere.example.com"], DATA, layers=[mode])
+    assert "secrets for 'lab' would be sent to it" in str(info.value)
+    with pytest.raises(UsageError, match="EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB__WIDGET_URL: not allowed"):
+        parse_settings(["--env", "lab"], DATA, layers=[mode, variables(
+            {"EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB__WIDGET_URL": "https://w.elsewhere.example.com/app.html"})])
+    assert parse_settings(["--env", "lab"], DATA, layers=[mode])[0].app_server == "https://rc.lab.example.com"
