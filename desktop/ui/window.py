@@ -197,6 +197,9 @@ class MainWindow(QMainWindow):
         """Switch to ``env``, asking first while a call is active."""
         if env == self.options.env_name:
             return
+        if self.resolution is not None and self.resolution.is_locked("environment"):
+            log.warning("switch to %s refused: IT policy pins the environment", env)
+            return
         if self.active_calls and not self.confirm(
             "Switch environment during a call?",
             f"A call is active. Switching to {env} ends it. Switch anyway?",

@@ -96,3 +96,18 @@ def test_settings_dialog_shows_managed_keys_and_saves_with_the_same_checks(run_a
         assert json.loads(settings_path.read_text()) == {"environments.sandbox.redirect_port": 5002}
 
     run_app(scenario, policy=policy)
+
+
+def test_a_pinned_environment_cannot_be_switched_from_the_menu(run_app) -> None:
+    policy = Policy("pol.json", {"environment": "custom", "allow_environment_switching": False})
+
+    async def scenario(app: AppUnderTest) -> None:
+        menu = app.window.environment_menu
+        assert set(menu.actions) >= {"production", "sandbox", "custom"}
+        assert not any(a.isEnabled() for a in menu.actions.values())
+        switched: list[str] = []
+        app.window.switch_requested.connect(switched.append)
+        app.window.request_switch("sandbox")  # even if asked directly
+        assert switched == []
+
+    run_app(scenario, policy=policy)
