@@ -136,3 +136,21 @@ def test_a_widget_that_cannot_load_is_explained(run_app, platform) -> None:
         assert "clientId" not in text  # the query (client id) is not echoed
 
     run_app(scenario, start=False)
+
+
+def test_a_certificate_error_is_never_accepted(run_app, tmp_path_factory) -> None:
+    from tests.fakes.platform import FakePlatform
+    from tests.fakes.tls import make_server_tls
+
+    # A server whose certificate comes from a CA nobody trusts: the page must not load, and say why.
+    context, _ = make_server_tls(tmp_path_factory.mktemp("untrusted-ca"))
+    with FakePlatform(context) as untrusted:
+        argv = ["--env", "custom", "--app-server", untrusted.origin, "--widget-url", untrusted.widget_url]
+
+        async def scenario(app: AppUnderTest) -> None:
+            app.start()
+            await wait_until(lambda: app.window.notice_bar.kind == "error", what="the load failure")
+            assert "CERT" in app.window.notice_bar.label.text()
+            assert not app.events("rc-login-status-notify")  # the widget never ran
+
+        run_app(scenario, start=False, argv=argv)

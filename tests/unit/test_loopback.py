@@ -222,6 +222,28 @@ def test_check_port_reports_a_taken_port_without_keeping_it() -> None:
     run_flow(scenario)
 
 
+def test_quitting_with_a_pending_sign_in_closes_the_listener() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        assert flow.listener.is_open
+        await flow.aclose()
+        assert not flow.listener.is_open and not flow.pending
+        with pytest.raises(OSError):
+            await raw(port, b"GET /oauth/callback HTTP/1.1\r\n\r\n")
+        await flow.begin(authorize_url(port, "st2"))  # after the app closed it, nothing reopens it
+        assert not flow.listener.is_open and rec.opened == [authorize_url(port, "st")]
+    run_flow(scenario)
+
+
+def test_two_overlapping_sign_ins_do_not_race_for_the_port() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await asyncio.gather(flow.begin(authorize_url(port, "a")), flow.begin(authorize_url(port, "b")))
+        assert rec.failures == [] and len(rec.opened) == 2
+        assert (await get(port, "/oauth/callback?code=x&state=a"))[0] == 400  # the older one is stale
+        assert (await get(port, "/oauth/callback?code=x&state=b"))[0] == 200
+    run_flow(scenario)
+
+
 def test_two_receivers_cannot_share_a_port() -> None:
     async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
         await flow.begin(authorize_url(port, "st"))
