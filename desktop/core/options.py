@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
 from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve
 from desktop.core.settings_schema import (
@@ -48,6 +49,7 @@ class LaunchOptions:
     browser_command: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = field(default=())
     auth_mode: str = "pkce"
+    dial: tuple[DialRequest, ...] = ()
 
     @property
     def redirect_uri(self) -> str:
@@ -99,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="folder for everything the app writes (profiles, logs, settings)")
     parser.add_argument("--browser", metavar="COMMAND",
                         help="command that opens sign-in pages; the URL is added as last argument")
+    parser.add_argument("links", nargs="*", metavar="LINK",
+                        help="tel:, callto: or sms: links to dial (or text) once signed in")
+    parser.add_argument("--call", metavar="NUMBER", action="append", default=[],
+                        help="a number to dial once signed in (may be repeated)")
     parser.add_argument("--reset-settings", action="store_true",
                         help="start on default settings if the settings file cannot be used (a copy is kept)")
     return parser
@@ -166,6 +172,21 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
     return Layer("command line", "command line", values, sources)
 
 
+def _dial_requests(ns: argparse.Namespace, problems: list[str]) -> tuple[DialRequest, ...]:
+    requests = []
+    for link in ns.links:
+        try:
+            requests.append(parse_dial_link(link))
+        except ValueError as exc:
+            problems.append(str(exc))
+    for number in ns.call:
+        try:
+            requests.append(DialRequest("call", normalise_number(number, "--call")))
+        except ValueError as exc:
+            problems.append(str(exc))
+    return tuple(requests)
+
+
 def _secret_mode_problems(resolution: Resolution, env: str) -> list[str]:
     """In the secret modes, the server and widget must come from the settings file or IT policy.
 
@@ -226,6 +247,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
     warnings += resolution.refused
     env = resolution.environment
     problems += _secret_mode_problems(resolution, env)
+    dial = _dial_requests(ns, problems)
     data_dir = _data_dir(ns, default_data_dir, problems)
     browser = _browser(resolution.get("browser"), resolution.source("browser"), problems)
     if problems:
@@ -240,6 +262,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
         browser_command=browser,
         warnings=tuple(dict.fromkeys(warnings)),
         auth_mode=str(resolution.env_value(env, "auth_mode")),
+        dial=dial,
     )
     return options, resolution, ns
 
@@ -263,7 +286,9 @@ def argv_for_environment(argv: Sequence[str], env: str) -> list[str]:
             skip = False
             continue
         name = word.split("=", 1)[0]
-        if name in _ENVIRONMENT_OPTIONS:
+        if word.lower().startswith(("tel:", "callto:", "sms:")):
+            continue  # a link is dialed once, where it was opened
+        if name in (*_ENVIRONMENT_OPTIONS, "--call"):
             skip = "=" not in word
             continue
         if word == "--reset-settings":

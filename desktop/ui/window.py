@@ -22,6 +22,7 @@ from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
 from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
+from desktop.ui.dialing import DialQueue
 from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.links import LinkRouter
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
                 settings = self.menuBar().addAction("&Settings…")
                 settings.triggered.connect(lambda: self.open_settings(resolution, settings_path))
         self.active_calls: set[str] = set()
+        self.dialing = DialQueue(self)
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.closing_for_switch = False
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         self.page.load(QUrl(url))
 
     def show_startup_notices(self) -> None:
+        self.dialing.add(self.options.dial)
         for warning in [*self.options.warnings, *self._notices]:
             self.errors.show_notice(warning, "warning")
         if self.options.client_id is None:
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         kind = message["type"]
         if kind == "rc-login-popup-notify":
             self.start_login(message.get("oAuthUri"))
+        elif kind == "rc-dialer-status-notify":
+            self.dialing.dialer_status(bool(message.get("ready")))
         elif kind in CALL_STARTED or kind == CALL_ENDED:
             self._track_call(kind, message.get("call"))
         elif kind == "rc-login-status-notify":
@@ -173,6 +178,7 @@ class MainWindow(QMainWindow):
             self.account.update(signed_in=self.signed_in)
             if self.service_user is not None:
                 self.service_user.login_status(self.signed_in)
+            self.dialing.login_status(self.signed_in)
             if not self.signed_in:
                 waiting, self._after_sign_out = self._after_sign_out, []
                 for callback in waiting:
