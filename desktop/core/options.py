@@ -172,7 +172,8 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
     return Layer("command line", "command line", values, sources)
 
 
-def _dial_requests(ns: argparse.Namespace, problems: list[str]) -> tuple[DialRequest, ...]:
+def dial_requests(ns: argparse.Namespace, problems: list[str]) -> tuple[DialRequest, ...]:
+    """The links and ``--call`` numbers of a parsed command line; problems are appended, one per bad one."""
     requests = []
     for link in ns.links:
         try:
@@ -247,7 +248,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
     warnings += resolution.refused
     env = resolution.environment
     problems += _secret_mode_problems(resolution, env)
-    dial = _dial_requests(ns, problems)
+    dial = dial_requests(ns, problems)
     data_dir = _data_dir(ns, default_data_dir, problems)
     browser = _browser(resolution.get("browser"), resolution.source("browser"), problems)
     if problems:

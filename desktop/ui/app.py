@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import platformdirs
@@ -55,6 +56,13 @@ def run(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         return 2
+    from desktop.ui.single_instance import forward_to_running, server_name
+
+    started = time.perf_counter()
+    if forward_to_running(server_name(options.data_dir), argv):
+        # Handed over before Qt WebEngine was touched: the running instance dials the links.
+        log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
+        return 0
     for notice in loaded.notices:
         log.warning(notice)
     log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
@@ -103,6 +111,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.controller import AppController, default_loader
+    from desktop.ui.single_instance import InstanceServer, server_name
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -114,6 +123,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     controller = AppController(loaded, argv, default_loader(_default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
     window = controller.window
+    instance = InstanceServer(server_name(options.data_dir), controller)
+    instance.received.connect(controller.handle_forwarded)
     if options.auth_mode == "pkce":
         window.load_widget()  # first: the widget starts loading before anything else is set up
 

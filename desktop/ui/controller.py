@@ -18,7 +18,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from desktop.config_cli import edit_user_setting
 from desktop.core.errors import LauncherError
-from desktop.core.options import LaunchOptions, argv_for_environment
+from desktop.core.options import LaunchOptions, argv_for_environment, build_parser, dial_requests
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
 from desktop.ui.profile import create_profile
@@ -99,6 +99,18 @@ class AppController(QObject):
         self.window_changed.emit(self.window)
         await old.shutdown()
         old.deleteLater()
+
+    def handle_forwarded(self, argv: list[str]) -> None:
+        """A second start handed over its arguments: dial its links here, and come to the front."""
+        problems: list[str] = []
+        try:
+            requests = dial_requests(build_parser().parse_args(argv), problems)
+        except SystemExit:  # argparse already told the second start; nothing to do here
+            requests = ()
+        for problem in problems:
+            self.window.errors.show_error(LauncherError(problem))
+        self.window.bring_to_front()
+        self.window.dialing.add(requests)
 
     async def shutdown(self) -> None:
         await self.window.shutdown()

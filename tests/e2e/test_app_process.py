@@ -138,3 +138,39 @@ def test_bad_options_exit_2_with_one_line_per_problem(tmp_path: Path, argv: list
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("embeddable-desktop: error: --") for line in lines)
+
+
+def test_a_second_start_hands_its_link_to_the_running_one(setup, tmp_path: Path) -> None:
+    platform, ca, port = setup
+    data = tmp_path / "data"
+    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca), SCRIPTED_BROWSER_LOG=str(tmp_path / "b.jsonl"),
+               SCRIPTED_BROWSER_CA=str(ca), SCRIPTED_BROWSER_MODE="follow")
+    argv = ["--env", "custom", "--app-server", platform.origin, "--client-id", CLIENT_ID,
+            "--widget-url", platform.widget_url + "?autoSignIn=1", "--redirect-port", str(port),
+            "--data-dir", str(data), "--browser", browser_command()]
+    log_file = data / "logs" / "embeddable-desktop.log"
+    first = Running(argv, env, log_file)
+    first.wait_for("widget login status: signed in")
+
+    started = time.monotonic()
+    second = subprocess.run([str(APP), *argv, "tel:+16505550100"], env=env, capture_output=True, text=True,
+                            timeout=30)
+    handover = time.monotonic() - started
+    print(f"\nsecond start handed over and exited in {handover * 1000:.0f} ms (process start to exit)")
+    assert second.returncode == 0, second.stderr
+    first.wait_for("sending a call request to the widget")
+    assert "a second start handed over" in first.log()
+    handed = [line for line in log_file.read_text().splitlines() if "handed over to the running instance" in line]
+    assert len(handed) == 1
+    # The second start never set up a web profile (Qt WebEngine was not started): only the first one did.
+    assert log_file.read_text().count("web profile 'custom-") == 1
+    assert first.terminate() == 0
+
+    # A crash leaves the socket behind: the next start must notice nobody answers and take over.
+    crashed = Running(argv, env, log_file)
+    crashed.wait_for("widget login status: signed in")
+    crashed.proc.kill()
+    crashed.proc.wait(10)
+    after = Running(argv, env, log_file)
+    after.wait_for("widget login status: signed in")
+    assert after.terminate() == 0

@@ -1,0 +1,82 @@
+"""One running instance per user and data directory (``QLocalServer``/``QLocalSocket``).
+
+A second start hands its arguments (links, ``--call``) to the running instance and exits, before Qt
+WebEngine is touched. A socket left behind by a crash is removed when nobody answers on it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from desktop import APP_ID
+
+log = logging.getLogger("desktop.instance")
+CONNECT_MS = 300
+MAX_MESSAGE = 64 * 1024
+
+
+def server_name(data_dir: Path) -> str:
+    """Per user and data directory, so two profiles (or two users) never talk to each other."""
+    digest = hashlib.sha256(f"{getpass.getuser()}\0{data_dir}".encode()).hexdigest()[:16]
+    return f"{APP_ID}-{digest}"
+
+
+def forward_to_running(name: str, argv: list[str]) -> bool:
+    """Give ``argv`` to a running instance; False when there is none (then this one becomes it)."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(CONNECT_MS):
+        return False
+    socket.write(json.dumps({"argv": argv}).encode() + b"\n")
+    socket.waitForBytesWritten(CONNECT_MS)
+    answered = socket.waitForReadyRead(2000) and bytes(socket.readAll().data()).startswith(b"ok")
+    socket.disconnectFromServer()
+    return answered
+
+
+class InstanceServer(QObject):
+    """Listens for later starts; ``received`` carries each one's argv."""
+
+    received = Signal(list)
+
+    def __init__(self, name: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self._server.listen(name):
+            # Nobody answered on it (forward_to_running failed), so it is a leftover of a crash.
+            QLocalServer.removeServer(name)
+            if not self._server.listen(name):
+                log.warning("single instance unavailable: %s", self._server.errorString())
+        self._server.newConnection.connect(self._accept)
+
+    def _accept(self) -> None:
+        while (socket := self._server.nextPendingConnection()) is not None:
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if not socket.canReadLine():
+            if socket.bytesAvailable() > MAX_MESSAGE:
+                socket.abort()
+            return
+        line = bytes(socket.readLine().data())
+        try:
+            argv = json.loads(line)["argv"]
+            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+                raise ValueError("argv is not a list of strings")
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("ignored a malformed message from another start: %s", exc)
+            socket.abort()
+            return
+        socket.write(b"ok\n")
+        socket.flush()
+        socket.disconnectFromServer()
+        log.info("a second start handed over %d argument(s)", len(argv))
+        self.received.emit(argv)
