@@ -18,7 +18,7 @@ from typing import Any
 
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
-from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve
+from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve, secret_mode_problems
 from desktop.core.settings_schema import (
     BUILT_IN_SERVERS,
     DEFAULT_REDIRECT_PORT,
@@ -188,23 +188,6 @@ def dial_requests(ns: argparse.Namespace, problems: list[str]) -> tuple[DialRequ
     return tuple(requests)
 
 
-def _secret_mode_problems(resolution: Resolution, env: str) -> list[str]:
-    """In the secret modes, the server and widget must come from the settings file or IT policy.
-
-    The keychain keeps the secrets per environment name: a server given ad hoc would receive them.
-    """
-    if resolution.env_value(env, "auth_mode") == "pkce":
-        return []
-    out = []
-    for field_name in ("app_server", "widget_url"):
-        source = resolution.source(env_key(env, field_name))
-        if source.startswith(("--", "environment variable")):
-            out.append(f"{source}: not allowed with auth_mode {resolution.env_value(env, 'auth_mode')}: the "
-                       f"keychain's secrets for {env!r} would be sent to it; set {env_key(env, field_name)} in the "
-                       "settings file instead")
-    return out
-
-
 def _browser(raw: str | None, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if raw is None:
         return None
@@ -247,7 +230,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
         problems += resolution.environment_problems
     warnings += resolution.refused
     env = resolution.environment
-    problems += _secret_mode_problems(resolution, env)
+    problems += secret_mode_problems(resolution, env)
     dial = dial_requests(ns, problems)
     data_dir = _data_dir(ns, default_data_dir, problems)
     browser = _browser(resolution.get("browser"), resolution.source("browser"), problems)

@@ -182,3 +182,20 @@ def _check_environment(resolution: Resolution) -> None:
     elif resolution.get(env_key(env, "app_server")) is None:
         report(f"environment {env!r} (from {where}) has no {env_key(env, 'app_server')}; set it (config set) "
                "or choose production or sandbox (--env)")
+
+
+def secret_mode_problems(resolution: Resolution, env: str) -> list[str]:
+    """In the secret modes, the server and widget must come from the settings file or IT policy.
+
+    The keychain keeps the secrets per environment name: a server given ad hoc would receive them.
+    """
+    if resolution.env_value(env, "auth_mode") == "pkce":
+        return []
+    out = []
+    for field_name in ("app_server", "widget_url"):
+        source = resolution.source(env_key(env, field_name))
+        if source.startswith(("--", "environment variable")):
+            out.append(f"{source}: not allowed with auth_mode {resolution.env_value(env, 'auth_mode')}: the "
+                       f"keychain's secrets for {env!r} would be sent to it; set {env_key(env, field_name)} in the "
+                       "settings file instead")
+    return out
