@@ -72,12 +72,7 @@ class AccountMenu:
 
         def cleared(_: object) -> None:
             log.info("forgot the %s environment: web storage cleared", window.options.env_name)
-            # A moment for the IndexedDB deletions to run before the new page opens its databases; the secret
-            # modes reload through their own start (the URL carries their secret).
-            service_user = window.service_user
-            if service_user is not None:
-                QTimer.singleShot(300, lambda: window.spawn(service_user.start()))
-            else:
-                QTimer.singleShot(300, window.load_widget)
+            # A moment for the IndexedDB deletions to run before the new page opens its databases.
+            QTimer.singleShot(300, window.reload_widget)
 
         window.page.runJavaScript(_CLEAR_PAGE_STORAGE, QWebEngineScript.ScriptWorldId.MainWorld, cleared)

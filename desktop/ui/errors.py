@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import sys
 import types
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from desktop.core.errors import LauncherError
 
@@ -39,16 +40,32 @@ class NoticeBar(QFrame):
         close.setText("✕")
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
+        self.action_button = QPushButton(self)
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], None] | None = None
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
         layout.addWidget(close)
         self.kind = ""
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info") -> None:
+    def show_message(self, text: str, kind: str = "info",
+                     action: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Show ``text``; ``action`` adds a button (label, callback) that also dismisses the bar."""
         self.kind = kind
         self.setStyleSheet(f"#noticeBar{{{_STYLES[kind]}}}")
         self.label.setText(text)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.show()
+
+    def _run_action(self) -> None:
+        callback, self._action = self._action, None
+        self.hide()
+        if callback is not None:
+            callback()
 
 
 class ErrorPresenter:

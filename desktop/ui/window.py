@@ -26,6 +26,7 @@ from desktop.ui.dialing import DialQueue
 from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.links import LinkRouter
+from desktop.ui.recovery import CrashRecovery
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
 from desktop.ui.widget_page import WidgetPage
 
@@ -98,14 +99,10 @@ class MainWindow(QMainWindow):
 
         self.login: LoginFlow | None = None
         self._after_sign_out: list[Callable[[], None]] = []
-        self.account = AccountMenu(self)
-        if resolution is not None:
-            self.environment_menu = EnvironmentMenu(self, resolution)
-            if settings_path is not None:
-                settings = self.menuBar().addAction("&Settings…")
-                settings.triggered.connect(lambda: self.open_settings(resolution, settings_path))
+        self._build_menus(resolution, settings_path)
         self.active_calls: set[str] = set()
         self.dialing = DialQueue(self)
+        self.recovery = CrashRecovery(self)
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.closing_for_switch = False
@@ -116,6 +113,14 @@ class MainWindow(QMainWindow):
 
             state = AppState(options.data_dir / "state.json")
             self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
+
+    def _build_menus(self, resolution: Resolution | None, settings_path: Path | None) -> None:
+        self.account = AccountMenu(self)
+        if resolution is not None:
+            self.environment_menu = EnvironmentMenu(self, resolution)
+            if settings_path is not None:
+                settings = self.menuBar().addAction("&Settings…")
+                settings.triggered.connect(lambda: self.open_settings(resolution, settings_path))
 
     def start_login_service(self) -> None:
         """Set up the system-browser sign-in; called right after the widget load has started.
@@ -144,6 +149,13 @@ class MainWindow(QMainWindow):
             self.load_widget()
         elif not self.missing_settings:
             self.spawn(self.service_user.start())
+
+    def reload_widget(self) -> None:
+        """Load the widget again the way it was first loaded (the secret modes re-read their secrets)."""
+        if self.service_user is not None:
+            self.spawn(self.service_user.start())
+        else:
+            self.load_widget()
 
     def load_widget(self, *, client_secret: str | None = None, jwt: str | None = None) -> None:
         if self.missing_settings:
