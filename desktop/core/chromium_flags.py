@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import shlex
 
-#: Let the widget's ringtone play before the person has clicked anything (an incoming call must be heard).
-LAUNCHER_FLAGS = ("--autoplay-policy=no-user-gesture-required",)
+LAUNCHER_FLAGS = (
+    # Let the widget's ringtone play before the person has clicked anything (an incoming call must be heard).
+    "--autoplay-policy=no-user-gesture-required",
+    # A hidden or minimised phone must keep its timers (SIP keep-alives, token refresh) at full rate:
+    # Chromium otherwise throttles background pages to one timer a second, or less.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+)
 
 
 def chromium_flags(existing: str | None, *, running_as_root: bool) -> str:
