@@ -53,6 +53,11 @@ def _environments(*layers: Layer) -> list[str]:
     return names
 
 
+def _variables(policy: Policy, user: Layer, environ: Mapping[str, str]) -> Layer:
+    """The environment-variable layer, for every environment the policy or the user's file names."""
+    return environment_layer(environ, _environments(Layer("policy", policy.source, policy.values), user))
+
+
 def lower_layers(path: Path, environ: Mapping[str, str], *, policy_path: Path | None = None,
                  ) -> tuple[Policy, Layer, Layer]:
     """IT policy, the user's file and the environment variables, as start-up and ``config show`` both see them.
@@ -62,7 +67,7 @@ def lower_layers(path: Path, environ: Mapping[str, str], *, policy_path: Path | 
     """
     policy = read_policy(policy_path)
     user = load_user_file(path)
-    return policy, user, environment_layer(environ, _environments(Layer("policy", policy.source, policy.values), user))
+    return policy, user, _variables(policy, user, environ)
 
 
 def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_dir: Path, *,
@@ -86,8 +91,7 @@ def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_
             raise UnusableSettingsFile(path, exc.problems) from None
         notices.append(_reset(path, exc.problems))
         user = Layer("user file", str(path), {})
-    policy_layer = Layer("policy", policy.source, policy.values)
-    variables = environment_layer(environ, _environments(policy_layer, user))
+    variables = _variables(policy, user, environ)
     try:
         options, resolution, _ = parse_settings(argv, default_data_dir, policy=policy, layers=[user, variables])
     except UsageError as exc:
@@ -98,6 +102,7 @@ def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_
             raise UnusableSettingsFile(path, from_file) from None
         notices.append(_reset(path, from_file))
         user = Layer("user file", str(path), {})
+        variables = _variables(policy, user, environ)
         options, resolution, _ = parse_settings(argv, default_data_dir, policy=policy, layers=[user, variables])
     return LoadedSettings(options, resolution, path, notices)
 
