@@ -61,18 +61,25 @@ class Running:
                 self.proc.kill()
 
 
-def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
+def signing_in(setup: tuple[FakePlatform, Path, int], tmp_path: Path) -> tuple[list[str], dict[str, str], Path]:
+    """argv and environment of an app that signs itself in through the scripted browser, and its log file."""
     platform, ca, port = setup
     data = tmp_path / "data"
-    browser_log = tmp_path / "browser.jsonl"
-    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca), SCRIPTED_BROWSER_LOG=str(browser_log),
-               SCRIPTED_BROWSER_CA=str(ca), SCRIPTED_BROWSER_MODE="follow")
+    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca),
+               SCRIPTED_BROWSER_LOG=str(tmp_path / "browser.jsonl"), SCRIPTED_BROWSER_CA=str(ca),
+               SCRIPTED_BROWSER_MODE="follow")
     # autoSignIn is read by the fake widget only: it clicks its Sign In button when it loads signed out,
     # standing in for the person's click.
     argv = ["--env", "custom", "--app-server", platform.origin, "--client-id", CLIENT_ID,
             "--widget-url", platform.widget_url + "?autoSignIn=1", "--redirect-port", str(port),
             "--data-dir", str(data), "--browser", browser_command()]
-    log_file = data / "logs" / "embeddable-desktop.log"
+    return argv, env, data / "logs" / "embeddable-desktop.log"
+
+
+def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
+    platform, _, _ = setup
+    argv, env, log_file = signing_in(setup, tmp_path)
+    browser_log = tmp_path / "browser.jsonl"
 
     first = Running(argv, env, log_file)
     first.wait_for("widget login status: signed in")
@@ -141,14 +148,7 @@ def test_bad_options_exit_2_with_one_line_per_problem(tmp_path: Path, argv: list
 
 
 def test_a_second_start_hands_its_link_to_the_running_one(setup, tmp_path: Path) -> None:
-    platform, ca, port = setup
-    data = tmp_path / "data"
-    env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca), SCRIPTED_BROWSER_LOG=str(tmp_path / "b.jsonl"),
-               SCRIPTED_BROWSER_CA=str(ca), SCRIPTED_BROWSER_MODE="follow")
-    argv = ["--env", "custom", "--app-server", platform.origin, "--client-id", CLIENT_ID,
-            "--widget-url", platform.widget_url + "?autoSignIn=1", "--redirect-port", str(port),
-            "--data-dir", str(data), "--browser", browser_command()]
-    log_file = data / "logs" / "embeddable-desktop.log"
+    argv, env, log_file = signing_in(setup, tmp_path)
     first = Running(argv, env, log_file)
     first.wait_for("widget login status: signed in")
 

@@ -250,14 +250,19 @@ def test_cli_usage_errors_exit_2(keychain: EncryptedKeyring, argv: list[str]) ->
     assert SecretStore().status("production") == {"client_secret": False, "jwt": False}
 
 
-def test_cli_hidden_prompt_on_a_terminal(tmp_path: Path) -> None:
-    """On a terminal the value is typed at a getpass prompt, which the terminal does not echo."""
-    script = (
+#: Start of a script that runs the secrets CLI in its own process over a keychain file given as argv[1].
+CLI_WITH_FILE_KEYCHAIN = (
         "import sys, keyring\n"
         "from keyrings.alt.file import EncryptedKeyring\n"
         "from desktop.secrets_cli import main\n"
         "b = EncryptedKeyring(); b.file_path = sys.argv[1]; b.keyring_key = 'k'\n"
         "keyring.set_keyring(b)\n"
+)
+
+
+def test_cli_hidden_prompt_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the value is typed at a getpass prompt, which the terminal does not echo."""
+    script = CLI_WITH_FILE_KEYCHAIN + (
         "code = main(['set', 'client_secret'])\n"
         "print('exit', code, 'stored', keyring.get_password('embeddable-desktop/production', 'client_secret')"
         " == 'cs-Zq8vN3xK7pLw2RtY')\n"
@@ -290,12 +295,7 @@ def test_cli_hidden_prompt_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_cli_as_a_process_reads_a_pipe(tmp_path: Path) -> None:
-    script = (
-        "import sys, keyring\n"
-        "from keyrings.alt.file import EncryptedKeyring\n"
-        "from desktop.secrets_cli import main\n"
-        "b = EncryptedKeyring(); b.file_path = sys.argv[1]; b.keyring_key = 'k'\n"
-        "keyring.set_keyring(b)\n"
+    script = CLI_WITH_FILE_KEYCHAIN + (
         "sys.exit(main(sys.argv[2:]))\n"
     )
     path = str(tmp_path / "crypted.cfg")
