@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.desk_prefs import DesktopPrefs, desktop_prefs
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
 from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve, secret_mode_problems
@@ -50,6 +51,7 @@ class LaunchOptions:
     warnings: tuple[str, ...] = field(default=())
     auth_mode: str = "pkce"
     dial: tuple[DialRequest, ...] = ()
+    desktop: DesktopPrefs = DesktopPrefs()
 
     @property
     def redirect_uri(self) -> str:
@@ -105,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tel:, callto: or sms: links to dial (or text) once signed in")
     parser.add_argument("--call", metavar="NUMBER", action="append", default=[],
                         help="a number to dial once signed in (may be repeated)")
+    parser.add_argument("--minimized", action="store_true", help="start hidden in the tray (or minimized)")
+    parser.add_argument("--devtools", action="store_true", help="allow the developer tools (F12) for this run")
     parser.add_argument("--reset-settings", action="store_true",
                         help="start on default settings if the settings file cannot be used (a copy is kept)")
     return parser
@@ -126,6 +130,10 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
                         warnings: list[str]) -> Layer:
     """The options as settings, on top of what the lower layers (``lower``) resolved to."""
     lower_keys = set(lower.values)
+    # Options that do not belong to an environment; IT policy may still lock them (then: refused, told).
+    chosen = {"browser": ns.browser, "start_minimized": ns.minimized or None, "devtools": ns.devtools or None}
+    global_values = {k: v for k, v in chosen.items() if v is not None}
+    global_sources = {k: "--" + {"start_minimized": "minimized"}.get(k, k) for k in global_values}
     env = ns.env or ("custom" if ns.app_server else lower.environment)
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -137,8 +145,7 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
         problems.extend(f"{option}: not used: it is for environment {env!r}, but IT policy "
                         f"({lower.policy.source}) pins the environment to {lower.environment!r}" for option in given)
         warnings.append(f"--env: environment is set by IT policy ({lower.policy.source}) and cannot be changed here")
-        return Layer("command line", "command line", {"browser": ns.browser} if ns.browser else {},
-                     {"browser": "--browser"})
+        return Layer("command line", "command line", global_values, global_sources)
 
     def put(key: str, value: Any, option: str) -> None:
         values[key] = value
@@ -167,8 +174,8 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
             put(env_key(env, "redirect_port"), int(ns.redirect_port), "--redirect-port")
         else:
             problems.append(f"--redirect-port: {ns.redirect_port!r} is not a port number (1-65535)")
-    if ns.browser is not None:
-        put("browser", ns.browser, "--browser")
+    values.update(global_values)
+    sources.update(global_sources)
     return Layer("command line", "command line", values, sources)
 
 
@@ -247,6 +254,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
         warnings=tuple(dict.fromkeys(warnings)),
         auth_mode=str(resolution.env_value(env, "auth_mode")),
         dial=dial,
+        desktop=desktop_prefs(resolution),
     )
     return options, resolution, ns
 
@@ -275,7 +283,7 @@ def argv_for_environment(argv: Sequence[str], env: str) -> list[str]:
         if name in (*_ENVIRONMENT_OPTIONS, "--call"):
             skip = "=" not in word
             continue
-        if word == "--reset-settings":
+        if word in ("--reset-settings", "--minimized"):
             continue
         out.append(word)
     return [*out, "--env", env]

@@ -111,6 +111,16 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
             "(menu and --env); IT sets this to false to pin one", _flag),
     Setting("allow_custom_environments", "true/false", True, "whether ad-hoc and user-defined custom "
             "environments may be used", _flag, restart_required=True),
+    # The agent's desktop: how the window behaves all day (docs: README "Everyday use").
+    Setting("close_to_tray", "true/false", True, "closing the window keeps the phone running in the tray "
+            "(where the desktop has one); Quit ends it", _flag),
+    Setting("start_minimized", "true/false", False, "start hidden in the tray (minimized where there is no "
+            "tray); also --minimized", _flag, restart_required=True),
+    Setting("always_on_top", "true/false", False, "keep the phone window above other windows", _flag),
+    Setting("autostart", "true/false", False, "start the phone when you log in to the computer", _flag),
+    Setting("raise_on_ring", "true/false", True, "bring the window to the front when a call rings", _flag),
+    Setting("notifications", "true/false", True, "desktop notifications for incoming calls and messages", _flag),
+    Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
 )}
 
 ENVIRONMENT_SETTINGS: dict[str, Setting] = {s.field: s for s in (

@@ -70,15 +70,19 @@ def load_user_file(path: Path) -> Layer:
 
 def write_json_atomic(path: Path, values: Mapping[str, Any]) -> None:
     """Write JSON atomically: a crash leaves either the old file or the new one, never half of one."""
+    write_bytes_atomic(path, (json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (temp file in the same folder, fsync, rename)."""
     import shutil
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(dict(sorted(values.items())), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
