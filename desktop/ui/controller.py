@@ -15,13 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop.config_cli import edit_user_setting
 from desktop.core.errors import LauncherError
 from desktop.core.options import LaunchOptions, argv_for_environment, build_parser, dial_requests
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
+from desktop.ui.notifier import Notifier
 from desktop.ui.profile import create_profile
+from desktop.ui.tray import AppTray
 from desktop.ui.window import MainWindow
 
 log = logging.getLogger("desktop.ui")
@@ -36,38 +39,69 @@ class AppController(QObject):
     window_changed = Signal(object)
 
     def __init__(self, loaded: LoadedSettings, argv: Sequence[str], load: SettingsLoader, *, log_path: str,
-                 extra_ca_file: Path | None) -> None:
+                 extra_ca_file: Path | None,
+                 tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable) -> None:
         super().__init__()
+        # One tray and one notifier for the app; they follow whichever window is current.
+        self.tray = AppTray(tray_available)
+        self.tray.quit_requested.connect(self.quit_requested)
+        self.tray.toggle_requested.connect(self.toggle_window)
+        self.notifier = Notifier(self.tray, enabled=self._notifications_on)
+        self.notifier.activated.connect(self._bring_to_front)
         self._argv = list(argv)
         self._load = load
         self._log_path = log_path
         self._extra_ca_file = extra_ca_file
         self._profiles: dict[str, QWebEngineProfile] = {}
         self.settings_path = loaded.settings_path
-        self.window = self._open(loaded)
+        self.window: MainWindow = self._open(loaded)
+        self.window.placement.restore()
 
     def _profile(self, options: LaunchOptions) -> QWebEngineProfile:
         if options.profile_name not in self._profiles:
             self._profiles[options.profile_name] = create_profile(
                 options.profile_name, options.data_dir, self, extra_ca_file=self._extra_ca_file,
                 memory_cache=options.auth_mode != "pkce")
+            # The widget's own web notifications (new Notification(...)) are shown natively.
+            self._profiles[options.profile_name].setNotificationPresenter(self.notifier.present_web_notification)
         return self._profiles[options.profile_name]
 
     def _open(self, loaded: LoadedSettings) -> MainWindow:
         window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
                             resolution=loaded.resolution, notices=loaded.notices,
-                            extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path)
+                            extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path,
+                            tray=self.tray, notifier=self.notifier)
         window.quit_requested.connect(self.quit_requested)
         window.switch_requested.connect(self.switch)
+        window.state_changed.connect(self.tray.update)
+        self.tray.set_window(window)
         return window
 
-    def start(self, window: MainWindow) -> None:
+    def start(self, window: MainWindow, *, first: bool = True) -> None:
         """Everything after the first load: sign-in service, secret modes, showing the window."""
         window.start_login_service()
         if window.service_user is not None:
             window.start()
-        window.show()
+        if first and window.options.desktop.start_minimized:
+            if self.tray.available:
+                log.info("started hidden in the tray")
+            else:
+                window.showMinimized()  # no tray to come back from: minimized, never invisible
+        else:
+            window.show()
         window.show_startup_notices()
+
+    def _notifications_on(self) -> bool:
+        return self.window.options.desktop.notifications
+
+    def _bring_to_front(self) -> None:
+        self.window.bring_to_front()
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.window.bring_to_front()
 
     def switch(self, env: str) -> None:
         self.window.spawn(self._switch(env))
@@ -93,7 +127,7 @@ class AppController(QObject):
         self.window.setGeometry(old.geometry())
         if self.window.service_user is None:
             self.window.load_widget()
-        self.start(self.window)
+        self.start(self.window, first=False)
         old.closing_for_switch = True
         old.close()
         self.window_changed.emit(self.window)

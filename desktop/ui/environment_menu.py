@@ -6,6 +6,7 @@ call is active, then the window asks the app to switch (a new window on that env
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup
@@ -15,9 +16,13 @@ from desktop.core.settings import Resolution
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
+log = logging.getLogger("desktop.ui")
+
 
 class EnvironmentMenu:
     def __init__(self, window: MainWindow, resolution: Resolution) -> None:
+        self._window = window
+        self._resolution = resolution
         current = window.options.env_name
         menu = window.menuBar().addMenu("&Environment")
         group = QActionGroup(window)
@@ -38,3 +43,19 @@ class EnvironmentMenu:
             note.setEnabled(False)
             menu.addSeparator()
             menu.addAction(note)
+
+    def request(self, env: str) -> None:
+        """Switch to ``env``, asking first while a call is active."""
+        window = self._window
+        if env == window.options.env_name:
+            return
+        if self._resolution.is_locked("environment"):
+            log.warning("switch to %s refused: IT policy pins the environment", env)
+            return
+        if window.active_calls and not window.confirm(
+            "Switch environment during a call?",
+            f"A call is active. Switching to {env} ends it. Switch anyway?",
+        ):
+            self.actions[window.options.env_name].setChecked(True)
+            return
+        window.switch_requested.emit(env)

@@ -51,7 +51,7 @@ class CrashRecovery:
         if window.active_calls and not window.confirm(
                 "Reload the phone during a call?", "A call is active. Reloading the phone ends it. Reload now?"):
             return
-        window.active_calls.clear()  # the renderer that held those calls is gone
+        window.calls.clear()  # the renderer that held those calls is gone
         if window.login is not None and window.login.pending:
             window.spawn(window.login.cancel())  # its PKCE verifier died with the renderer
         log.info("reloading the widget after a renderer crash")

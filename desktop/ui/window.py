@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineProfile
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop import APP_NAME, __version__
-from desktop.core.errors import LauncherError, PopupRefused, WidgetLoadFailed
 from desktop.core.options import LaunchOptions
 from desktop.core.settings import Resolution
 from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
 from desktop.ui.account import AccountMenu
 from desktop.ui.bridge import PageBridge
+from desktop.ui.browser_sign_in import BrowserSignIn
+from desktop.ui.calls import CallMonitor
+from desktop.ui.desk_menu import DeskMenu
 from desktop.ui.dialing import DialQueue
 from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
 from desktop.ui.links import LinkRouter
+from desktop.ui.notifier import Notifier
+from desktop.ui.offline import OfflineScreen
+from desktop.ui.placement import WindowPlacement
 from desktop.ui.recovery import CrashRecovery
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
 from desktop.ui.widget_page import WidgetPage
@@ -35,12 +39,9 @@ if TYPE_CHECKING:
 
     from desktop.services.login import LoginFlow
     from desktop.ui.service_user import ServiceUserSignIn
-    from desktop.ui.settings_dialog import SettingsDialog
+    from desktop.ui.tray import AppTray
 
 log = logging.getLogger("desktop.ui")
-#: The widget's call events that start a call (ringing included) and that end one.
-CALL_STARTED = frozenset({"rc-call-ring-notify", "rc-call-init-notify", "rc-call-start-notify"})
-CALL_ENDED = "rc-call-end-notify"
 
 DEMO_CLIENT_NOTICE = (
     "No client id is configured, so the widget's demo client signs you in inside this window. "
@@ -54,11 +55,16 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     #: The person chose another environment (already confirmed if a call was active).
     switch_requested = Signal(str)
+    #: Sign-in, call state or visibility changed (the tray shows them).
+    state_changed = Signal()
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
-                 extra_ca_file: Path | None = None, settings_path: Path | None = None) -> None:
+                 extra_ca_file: Path | None = None, settings_path: Path | None = None,
+                 tray: AppTray | None = None, notifier: Notifier | None = None) -> None:
         super().__init__()
+        self.tray = tray
+        self.notifier = notifier or Notifier(tray, enabled=lambda: self.options.desktop.notifications)
         self.options = options
         self.resolution = resolution
         self._notices = list(notices)
@@ -67,40 +73,29 @@ class MainWindow(QMainWindow):
 
         title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
         self.setWindowTitle(title)
-        self.resize(380, 640)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.environment_strip = EnvironmentStrip(options.env_name, options.app_server, central)
-        self.notice_bar = NoticeBar(central)
-        self.view = QWebEngineView(central)
-        layout.addWidget(self.environment_strip)
-        layout.addWidget(self.notice_bar)
-        layout.addWidget(self.view, 1)
-        self.missing_settings = resolution.missing_required() if resolution else []
-        if self.missing_settings and resolution is not None:
-            self.view.hide()
-            layout.addWidget(MissingSettingsScreen(self.missing_settings, resolution.policy.source, central), 1)
-        self.setCentralWidget(central)
+        self.placement = WindowPlacement(self, options.data_dir / "window.json")
+        self._build_layout(options, resolution)
         self.errors = ErrorPresenter(self.notice_bar, log_path)
 
         # Keep our own reference: in PySide6 6.12, calling page.profile() hands the profile's ownership to the
         # page, and deleting the page (an environment switch) then deletes the profile other windows share.
         self.profile = profile
         self.links = LinkRouter(self)
+        self.sign_in = BrowserSignIn(self)
         self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
                                reload_blocked=self.login_pending)
         self.view.setPage(self.page)
+        self.view.setZoomFactor(self.placement.zoom())
         self.bridge = PageBridge(self.page)
         self.bridge.message_received.connect(self._on_widget_message)
         self.page.popup_requested.connect(self.links.route)
-        self.page.loadingChanged.connect(self._on_loading_changed)
+        self.page.loadingChanged.connect(self.offline.loading_changed)
 
         self.login: LoginFlow | None = None
         self._after_sign_out: list[Callable[[], None]] = []
+        self.calls = CallMonitor(self)
         self._build_menus(resolution, settings_path)
-        self.active_calls: set[str] = set()
+        self.set_always_on_top(options.desktop.always_on_top)
         self.dialing = DialQueue(self)
         self.recovery = CrashRecovery(self)
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
@@ -114,34 +109,38 @@ class MainWindow(QMainWindow):
             state = AppState(options.data_dir / "state.json")
             self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
 
+    def _build_layout(self, options: LaunchOptions, resolution: Resolution | None) -> None:
+        """Environment strip, notice bar, then the phone (or the offline or missing-settings screen)."""
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.environment_strip = EnvironmentStrip(options.env_name, options.app_server, central)
+        self.notice_bar = NoticeBar(central)
+        self.stack = QStackedWidget(central)
+        self.view = QWebEngineView(self.stack)
+        self.stack.addWidget(self.view)
+        self.offline = OfflineScreen(self.reload_widget, self.stack, self.view)
+        layout.addWidget(self.environment_strip)
+        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.stack, 1)
+        self.missing_settings = resolution.missing_required() if resolution else []
+        if self.missing_settings and resolution is not None:
+            self.stack.hide()
+            layout.addWidget(MissingSettingsScreen(self.missing_settings, resolution.policy.source, central), 1)
+        self.setCentralWidget(central)
+
     def _build_menus(self, resolution: Resolution | None, settings_path: Path | None) -> None:
+        self.desk = DeskMenu(self, resolution, settings_path)
         self.account = AccountMenu(self)
         if resolution is not None:
             self.environment_menu = EnvironmentMenu(self, resolution)
             if settings_path is not None:
                 settings = self.menuBar().addAction("&Settings…")
-                settings.triggered.connect(lambda: self.open_settings(resolution, settings_path))
+                settings.triggered.connect(lambda: self.desk.open_settings(resolution, settings_path))
 
     def start_login_service(self) -> None:
-        """Set up the system-browser sign-in; called right after the widget load has started.
-
-        Imported here so asyncio and the listener stay off the start-up path before the first load().
-        """
-        from desktop.services.login import LoginFlow
-
-        if self.options.uses_loopback_login and self.options.client_id is not None and self.login is None:
-            self.login = LoginFlow(
-                app_server=self.options.app_server,
-                client_id=self.options.client_id,
-                redirect_uri=self.options.redirect_uri,
-                port=self.options.redirect_port,
-                open_browser=self.links.open_in_browser,
-                observer=self,
-            )
-            try:
-                self.login.listener.check_port()
-            except LauncherError as exc:
-                self.errors.show_error(exc)
+        self.sign_in.start_service()
 
     def start(self) -> None:
         """Load the phone: at once with PKCE, after reading and checking the secrets in the other modes."""
@@ -182,10 +181,13 @@ class MainWindow(QMainWindow):
             self.start_login(message.get("oAuthUri"))
         elif kind == "rc-dialer-status-notify":
             self.dialing.dialer_status(bool(message.get("ready")))
-        elif kind in CALL_STARTED or kind == CALL_ENDED:
-            self._track_call(kind, message.get("call"))
+        elif self.calls.handles(kind):
+            self.calls.on_message(message)
+        elif kind == "rc-adapter-side-drawer-open-notify":
+            self.placement.side_drawer(bool(message.get("open")))
         elif kind == "rc-login-status-notify":
             self.signed_in = bool(message.get("loggedIn"))
+            self.state_changed.emit()
             log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
             self.account.update(signed_in=self.signed_in)
             if self.service_user is not None:
@@ -196,35 +198,30 @@ class MainWindow(QMainWindow):
                 for callback in waiting:
                     callback()
 
-    def open_settings(self, resolution: Resolution, settings_path: Path) -> SettingsDialog:
-        from desktop.ui.settings_dialog import SettingsDialog
+    @property
+    def active_calls(self) -> set[str]:
+        return self.calls.book.ids
 
-        dialog = SettingsDialog(resolution, settings_path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def _track_call(self, kind: str, call: object) -> None:
-        call_id = str(call.get("id") or call.get("callId")) if isinstance(call, dict) else "unknown"
-        if kind == CALL_ENDED:
-            self.active_calls.discard(call_id)
+    def request_reload(self) -> None:
+        """The Reload shortcut: refused while a sign-in or a call would be lost by it."""
+        if self.login_pending():
+            self.errors.show_notice("Not reloaded: a sign-in is in progress in your browser.", "warning")
+        elif self.calls.book:
+            self.errors.show_notice("Not reloaded: a call is active. Reload after the call.", "warning")
         else:
-            self.active_calls.add(call_id)
+            log.info("reloading the widget (asked by the person)")
+            self.reload_widget()
+
+    def set_always_on_top(self, on: bool) -> None:
+        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == on:
+            return
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+        if visible:  # changing window flags hides the window
+            self.show()
 
     def request_switch(self, env: str) -> None:
-        """Switch to ``env``, asking first while a call is active."""
-        if env == self.options.env_name:
-            return
-        if self.resolution is not None and self.resolution.is_locked("environment"):
-            log.warning("switch to %s refused: IT policy pins the environment", env)
-            return
-        if self.active_calls and not self.confirm(
-            "Switch environment during a call?",
-            f"A call is active. Switching to {env} ends it. Switch anyway?",
-        ):
-            self.environment_menu.actions[self.options.env_name].setChecked(True)
-            return
-        self.switch_requested.emit(env)
+        self.environment_menu.request(env)
 
     def _confirm_dialog(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
@@ -235,35 +232,7 @@ class MainWindow(QMainWindow):
         self._after_sign_out.append(callback)
 
     def start_login(self, url: object) -> None:
-        if self.login is None:
-            log.warning("ignored rc-login-popup-notify: no client id, the widget uses its own popup")
-            return
-        if not isinstance(url, str):
-            self.errors.show_error(PopupRefused("The widget asked to sign in without a sign-in address."))
-            return
-        self.spawn(self.login.begin(url))
-
-    def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
-        status = info.status()
-        if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
-            log.info("widget page loaded")
-        elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
-            # Never leave a blank window without a word: say what failed and where.
-            where = info.url().toString().split("?", 1)[0]  # the query carries the client id
-            self.errors.show_error(WidgetLoadFailed(
-                f"{where} did not load ({info.errorString() or info.errorDomain().name}).",
-                help_hint="Check the network connection (and --widget-url), then restart the app.",
-            ))
-
-    # --- LoginObserver ----------------------------------------------------------------------------
-    def deliver_callback(self, callback_uri: str) -> None:
-        started = time.perf_counter()
-        self.bridge.post({"type": "rc-adapter-authorization-code", "callbackUri": callback_uri})
-        log.info("sign-in callback handed to the widget in %.1f ms", (time.perf_counter() - started) * 1000)
-        self.bring_to_front()
-
-    def login_failed(self, error: LauncherError) -> None:
-        self.errors.show_error(error)
+        self.sign_in.begin(url)
 
     # --- helpers ----------------------------------------------------------------------------------
     def bring_to_front(self) -> None:
@@ -286,9 +255,30 @@ class MainWindow(QMainWindow):
         if self.login is not None:
             await self.login.aclose()
         self.links.close_popups()
+        self.desk.close()
+        if self.isVisible():
+            self.placement.save(self.view.zoomFactor())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        # No tray yet: closing the window quits the app (through the event loop, so storage is saved).
+        if self.closing_for_switch:
+            event.accept()
+            return
+        if self.tray is not None and self.tray.available and self.options.desktop.close_to_tray:
+            # The phone must keep ringing: hide to the tray instead of quitting.
+            event.ignore()
+            self.hide()
+            self.tray.first_close_notice(self)
+            return
+        # No tray (or closing to it is off): closing quits, through the event loop so storage is saved.
         event.accept()
-        if not self.closing_for_switch:
-            self.quit_requested.emit()
+        self.quit_requested.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():  # hidden by us (to the tray), not minimised by the window manager
+            self.placement.save(self.view.zoomFactor())
+        self.state_changed.emit()
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self.state_changed.emit()
+        super().showEvent(event)

@@ -78,10 +78,11 @@ class FakePlatform:
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------------
-    def start(self) -> FakePlatform:
+    def start(self, port: int = 0) -> FakePlatform:
+        """Serve on ``port`` (0: any free one); a stopped platform can start again on its old port."""
         if self._server is not None:
             raise RuntimeError("already started")
-        self._server = PlatformServer(self, self._context)
+        self._server = PlatformServer(self, self._context, port)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"fake-platform-{self.port}", daemon=True)
         self._thread.start()

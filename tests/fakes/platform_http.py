@@ -41,12 +41,12 @@ class PlatformServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, platform: FakePlatform, context: ssl.SSLContext) -> None:
+    def __init__(self, platform: FakePlatform, context: ssl.SSLContext, port: int = 0) -> None:
         self.platform = platform
         self.ssl_context = context
         self._open: set[ssl.SSLSocket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), PlatformHandler)
+        super().__init__(("127.0.0.1", port), PlatformHandler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         request.settimeout(10)  # a client that never finishes the handshake must not hold a thread forever

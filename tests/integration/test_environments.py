@@ -76,7 +76,7 @@ def test_settings_dialog_shows_managed_keys_and_saves_with_the_same_checks(run_a
 
     async def scenario(app: AppUnderTest) -> None:
         assert app.window.resolution is not None
-        dialog = app.window.open_settings(app.window.resolution, settings_path)
+        dialog = app.window.desk.open_settings(app.window.resolution, settings_path)
         rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
         assert "environments.production.widget_url" not in rows  # hidden by policy
         managed = rows["environments.sandbox.client_id"]

@@ -122,18 +122,43 @@ def test_forged_login_requests_never_open_anything(run_app, recording_browser) -
     run_app(scenario)
 
 
-def test_a_widget_that_cannot_load_is_explained(run_app, platform) -> None:
-    widget_url = platform.widget_url
+def test_offline_screen_explains_and_retries_by_itself(run_app, platform) -> None:
+    port, widget_url = platform.port, platform.widget_url
 
     # The fake platform is stopped: the widget URL refuses connections, as when offline.
     async def scenario(app: AppUnderTest) -> None:
         platform.stop()
         app.start()
-        await wait_until(app.window.notice_bar.isVisible, what="the load-failure notice")
-        text = app.window.notice_bar.label.text()
-        assert "The phone could not be loaded" in text and f"{widget_url} did not load" in text
-        assert "ERR_CONNECTION_REFUSED" in text
+        offline = app.window.offline
+        await wait_until(lambda: app.window.stack.currentWidget() is offline, what="the offline screen")
+        text = offline.text.text()
+        assert offline.title.text() == "The phone could not be loaded"
+        assert "127.0.0.1 refused the connection. (net::ERR_CONNECTION_REFUSED)" in text
+        assert f"Address: {widget_url}." in text
         assert "clientId" not in text  # the query (client id) is not echoed
+        assert offline.status.text().startswith("Trying again in 2 s") and offline.timer.isActive()
+        await wait_until(lambda: "attempt 2" in offline.status.text(), 10, "the second automatic attempt")
+        assert "Trying again in 5 s" in offline.status.text()
+        # The network comes back: the next automatic attempt loads the phone, with no click.
+        platform.start(port)
+        await wait_until(lambda: app.window.stack.currentWidget() is app.window.view, 15, "the phone to come back")
+        await wait_until(lambda: app.events("rc-login-status-notify"), what="the widget to run")
+        assert not offline.timer.isActive() and offline.failure is None
+
+    run_app(scenario, start=False)
+
+
+def test_offline_screen_retry_button(run_app, platform) -> None:
+    port = platform.port
+
+    async def scenario(app: AppUnderTest) -> None:
+        platform.stop()
+        app.start()
+        offline = app.window.offline
+        await wait_until(lambda: app.window.stack.currentWidget() is offline, what="the offline screen")
+        platform.start(port)
+        offline.retry_button.click()  # no waiting for the timer
+        await wait_until(lambda: app.window.stack.currentWidget() is app.window.view, 5, "the phone after Retry")
 
     run_app(scenario, start=False)
 
@@ -149,8 +174,12 @@ def test_a_certificate_error_is_never_accepted(run_app, tmp_path_factory) -> Non
 
         async def scenario(app: AppUnderTest) -> None:
             app.start()
-            await wait_until(lambda: app.window.notice_bar.kind == "error", what="the load failure")
-            assert "CERT" in app.window.notice_bar.label.text()
+            offline = app.window.offline
+            await wait_until(lambda: offline.failure is not None, what="the load failure")
+            assert "certificate of 127.0.0.1 is not trusted" in offline.text.text()
+            assert "CERT" in offline.text.text() and not offline.failure.retry_by_itself
+            assert not offline.timer.isActive() and "press Retry" in offline.status.text()
+            await asyncio.sleep(1.0)
             assert not app.events("rc-login-status-notify")  # the widget never ran
 
         run_app(scenario, start=False, argv=argv)

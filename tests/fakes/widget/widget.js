@@ -16,7 +16,8 @@
   var JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
   // The widget's own notifications come back to it at top level; like the real one it ignores them.
   var OUTGOING = ['rc-login-status-notify', 'rc-login-popup-notify', 'rc-dialer-status-notify',
-    'rc-call-init-notify', 'rc-call-end-notify', 'rc-adapter-pushAdapterState'];
+    'rc-call-init-notify', 'rc-call-end-notify', 'rc-adapter-pushAdapterState', 'rc-call-ring-notify',
+    'rc-call-start-notify', 'rc-inbound-message-notify', 'rc-adapter-side-drawer-open-notify', 'rc-adapter-syncSize'];
 
   // --- parameters (src/app.js, src/lib/parseUri.js) -----------------------------------------------------
   function mergedParams(href) {
@@ -405,6 +406,10 @@
         break;
       case 'rc-adapter-control-call':
         if (data.callAction === 'hangup' && activeCall()) endCall(activeCall());
+        if (data.callAction === 'answer' && activeCall() && activeCall().direction === 'Inbound') {
+          activeCall().callStatus = 'webphone-session-connected';
+          post({ type: 'rc-call-start-notify', call: copy(activeCall()) });
+        }
         break;
       default: break;
     }
@@ -442,6 +447,45 @@
       get config() {
         return { clientId: clientId, usePKCE: usePKCE, appServer: appServer, authorizeRedirect: authorizeRedirect,
           tokenRedirect: tokenRedirect, disableLoginPopup: disableLoginPopup, prefix: prefix, userAgent: userAgent };
+      }
+    })
+  });
+
+  // --- what the platform and the person do (test hooks: the real widget gets these from SIP and clicks) ------
+  var sideDrawerOpen = false;
+  Object.defineProperty(window, '__fakeWidgetTest', {
+    configurable: false, writable: false, value: Object.freeze({
+      // An inbound call arrives (a SIP INVITE): rings only when signed in with the webphone ready.
+      incomingCall: function (fromNumber, fromUserName) {
+        if (!loggedIn || !dialerReady || activeCall()) return false;
+        var now = Date.now();
+        var call = { id: 'fake-in-' + now, callId: 'fake-sip-in-' + now, direction: 'Inbound',
+          to: accountInfo.mainNumber, toUserName: extensionInfo.name, from: fromNumber, fromNumber: fromNumber,
+          fromUserName: fromUserName || '', callStatus: 'webphone-session-connecting', startTime: now,
+          creationTime: now, isOnHold: false, isOnMute: false, isOnFlip: false, isOnTransfer: false,
+          isToVoicemail: false, isForwarded: false, isReplied: false, recordStatus: 'webphone-record-idle',
+          minimized: false, partyData: { sessionId: 's-' + now, partyId: 'p-' + now }, lastActiveTime: now,
+          callQueueName: null, contactMatch: null };
+        calls.push(call);
+        post({ type: 'rc-call-ring-notify', call: copy(call) });
+        render();
+        return true;
+      },
+      // A new SMS arrives (message-store record, as the real widget posts it).
+      inboundMessage: function (fromNumber, fromName, subject) {
+        if (!loggedIn) return false;
+        post({ type: 'rc-inbound-message-notify', message: { id: Date.now(), type: 'SMS', direction: 'Inbound',
+          readStatus: 'Unread', messageStatus: 'Received', subject: subject,
+          from: { phoneNumber: fromNumber, name: fromName }, to: [{ phoneNumber: accountInfo.mainNumber }],
+          creationTime: new Date().toISOString(), conversationId: 'c-' + fromNumber } });
+        return true;
+      },
+      // The person opens or closes the side drawer (l.1518-1539: syncSize first, then the notify).
+      toggleSideDrawer: function () {
+        sideDrawerOpen = !sideDrawerOpen;
+        post({ type: 'rc-adapter-syncSize', size: { width: sideDrawerOpen ? 600 : 300, height: 500 } });
+        post({ type: 'rc-adapter-side-drawer-open-notify', open: sideDrawerOpen });
+        return sideDrawerOpen;
       }
     })
   });

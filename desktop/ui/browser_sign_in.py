@@ -1,0 +1,66 @@
+"""Sign-in through the system browser, seen from the window: starts the loopback flow, hands the callback over.
+
+The flow itself (listener, state checks, time limit) is :class:`desktop.services.login.LoginFlow`; this is
+its observer in the Qt shell: it posts the checked callback into the widget and shows failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from desktop.core.errors import LauncherError, PopupRefused
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+log = logging.getLogger("desktop.ui")
+
+
+class BrowserSignIn:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def start_service(self) -> None:
+        """Set up the system-browser sign-in; called right after the widget load has started.
+
+        Imported here so asyncio and the listener stay off the start-up path before the first load().
+        """
+        from desktop.services.login import LoginFlow
+
+        window, options = self._window, self._window.options
+        if options.uses_loopback_login and options.client_id is not None and window.login is None:
+            window.login = LoginFlow(
+                app_server=options.app_server,
+                client_id=options.client_id,
+                redirect_uri=options.redirect_uri,
+                port=options.redirect_port,
+                open_browser=window.links.open_in_browser,
+                observer=self,
+            )
+            try:
+                window.login.listener.check_port()
+            except LauncherError as exc:
+                window.errors.show_error(exc)
+
+    def begin(self, url: object) -> None:
+        """The widget asked to sign in (``rc-login-popup-notify``) with the authorize URL ``url``."""
+        window = self._window
+        if window.login is None:
+            log.warning("ignored rc-login-popup-notify: no client id, the widget uses its own popup")
+            return
+        if not isinstance(url, str):
+            window.errors.show_error(PopupRefused("The widget asked to sign in without a sign-in address."))
+            return
+        window.spawn(window.login.begin(url))
+
+    # --- LoginObserver ----------------------------------------------------------------------------
+    def deliver_callback(self, callback_uri: str) -> None:
+        started = time.perf_counter()
+        self._window.bridge.post({"type": "rc-adapter-authorization-code", "callbackUri": callback_uri})
+        log.info("sign-in callback handed to the widget in %.1f ms", (time.perf_counter() - started) * 1000)
+        self._window.bring_to_front()
+
+    def login_failed(self, error: LauncherError) -> None:
+        self._window.errors.show_error(error)

@@ -1,0 +1,57 @@
+"""Reacts to the widget's call and message events: title, tray, notifications, bringing the window up.
+
+The state itself is :class:`desktop.core.call_state.CallBook`; this module only shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.call_state import CALL_EVENTS, RING, CallBook, PhoneState, message_notification, ring_notification
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+log = logging.getLogger("desktop.calls")
+INBOUND_MESSAGE = "rc-inbound-message-notify"
+
+
+class CallMonitor:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.book = CallBook()
+        self.base_title = window.windowTitle()
+
+    def handles(self, kind: str) -> bool:
+        return kind in CALL_EVENTS or kind == INBOUND_MESSAGE
+
+    def on_message(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == INBOUND_MESSAGE:
+            note = message_notification(message.get("message"))
+            if note is not None:
+                self._window.notifier.notify(note)
+            return
+        changed = self.book.apply(kind, message.get("call"))
+        if kind == RING and self.book.state is PhoneState.RINGING:
+            self._ring(message.get("call"))
+        if changed:
+            log.info("phone state: %s (%d call(s))", self.book.state.value, len(self.book.ids))
+            self.refresh()
+
+    def _ring(self, call: object) -> None:
+        window = self._window
+        window.notifier.notify(ring_notification(call))
+        if window.options.desktop.raise_on_ring:
+            window.bring_to_front()
+
+    def clear(self) -> None:
+        """The renderer that held the calls is gone."""
+        self.book.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = self.book.status_text()
+        self._window.setWindowTitle(f"{status} — {self.base_title}" if status else self.base_title)
+        self._window.state_changed.emit()

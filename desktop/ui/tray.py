@@ -1,0 +1,101 @@
+"""The tray icon: what the phone is doing at a glance, Show/Hide and Quit.
+
+Only created where the desktop has a tray; without one the app behaves like any window (closing quits).
+The menu's first lines say which environment, whether signed in, and the call state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from desktop import APP_NAME
+from desktop.core.call_state import PhoneState
+from desktop.services.app_state import AppState
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+log = logging.getLogger("desktop.ui")
+TRAY_NOTICE = "The phone keeps running in the tray, so calls still ring. Quit from the tray menu or with Ctrl+Q."
+TRAY_NOTICE_SHOWN = "tray_notice_shown"
+
+
+class AppTray(QObject):
+    quit_requested = Signal()
+    #: Show the window (and bring it to the front), or hide it.
+    toggle_requested = Signal()
+
+    def __init__(self, available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable) -> None:
+        super().__init__()
+        self.icon: QSystemTrayIcon | None = None
+        self._window: MainWindow | None = None
+        if not available():
+            return
+        self.icon = QSystemTrayIcon(QApplication.windowIcon(), self)
+        self.menu = QMenu()
+        self.status = self.menu.addAction("")
+        self.status.setEnabled(False)
+        self.call = self.menu.addAction("")
+        self.call.setEnabled(False)
+        self.menu.addSeparator()
+        self.show_hide: QAction = self.menu.addAction("Show")
+        self.show_hide.triggered.connect(self.toggle_requested)
+        self.menu.addSeparator()
+        self.menu.addAction("Quit").triggered.connect(self.quit_requested)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.icon.show()
+
+    @property
+    def available(self) -> bool:
+        return self.icon is not None
+
+    def set_window(self, window: MainWindow) -> None:
+        self._window = window
+        self.update()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.toggle_requested.emit()
+
+    def status_lines(self) -> tuple[str, str]:
+        """("Production: signed in", "On call: Alice (+1650…)") for the menu and the tooltip."""
+        window = self._window
+        if window is None:
+            return APP_NAME, ""
+        sign_in = {None: "starting", True: "signed in", False: "signed out"}[window.signed_in]
+        env = window.options.env_name.capitalize()
+        call = window.calls.book.status_text() or "No call"
+        return f"{env}: {sign_in}", call
+
+    def update(self) -> None:
+        if self.icon is None:
+            return
+        status, call = self.status_lines()
+        self.status.setText(status)
+        self.call.setText(call)
+        self.show_hide.setText("Hide" if self._window is not None and self._window.isVisible() else "Show")
+        self.icon.setToolTip(f"{APP_NAME}\n{status}\n{call}")
+        state = self._window.calls.book.state if self._window is not None else PhoneState.IDLE
+        # The icon itself tells a ringing phone from an idle one, where the tray shows no text.
+        theme = {PhoneState.RINGING: "call-start", PhoneState.ON_CALL: "call-start"}.get(state)
+        themed = QIcon.fromTheme(theme) if theme else QIcon()
+        self.icon.setIcon(themed if not themed.isNull() else QApplication.windowIcon())
+
+    def first_close_notice(self, window: MainWindow) -> bool:
+        """The first time ever the window closes to the tray, say so (once per data folder)."""
+        state = AppState(window.options.data_dir / "state.json")
+        if self.icon is None or state.has(TRAY_NOTICE_SHOWN, "all"):
+            return False
+        self.icon.showMessage(APP_NAME, TRAY_NOTICE, QSystemTrayIcon.MessageIcon.Information, 8000)
+        try:
+            state.set(TRAY_NOTICE_SHOWN, "all", True)
+        except OSError as exc:
+            log.warning("could not remember that the tray notice was shown (%s)", exc)
+        return True
