@@ -94,7 +94,9 @@ def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
     except ImportError:
         return False
     global _early_app  # noqa: PLW0603 - the one QApplication must outlive this function; _run_qt reuses it
-    _early_app = QApplication.instance() or QApplication([sys.argv[0]])
+    from desktop.ui.single_instance import LinkAwareApplication
+
+    _early_app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your settings file {exc.path} cannot be used.")
     box.setInformativeText("\n".join(exc.problems[:10]) + "\n\nStart with default settings? A copy of the file "
                            "is kept next to it, so nothing you wrote is lost.")
@@ -111,9 +113,9 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.controller import AppController, default_loader
-    from desktop.ui.single_instance import InstanceServer, server_name
+    from desktop.ui.single_instance import LinkAwareApplication, accept_links
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
@@ -123,8 +125,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     controller = AppController(loaded, argv, default_loader(_default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
     window = controller.window
-    instance = InstanceServer(server_name(options.data_dir), controller)
-    instance.received.connect(controller.handle_forwarded)
+    accept_links(app, options.data_dir, controller, controller.handle_forwarded)
     if options.auth_mode == "pkce":
         window.load_widget()  # first: the widget starts loading before anything else is set up
 

@@ -10,10 +10,13 @@ import getpass
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication
 
 from desktop import APP_ID
 
@@ -80,3 +83,38 @@ class InstanceServer(QObject):
         socket.disconnectFromServer()
         log.info("a second start handed over %d argument(s)", len(argv))
         self.received.emit(argv)
+
+
+def link_from_event(event: QEvent) -> str | None:
+    """The ``tel:``/``callto:``/``sms:`` link of a macOS open-URL event (``QFileOpenEvent``), else None."""
+    if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
+        return None
+    url = event.url().toString()
+    return url if url.lower().startswith(("tel:", "callto:", "sms:")) else None
+
+
+class LinkAwareApplication(QApplication):
+    """The app's QApplication. macOS hands links to a running app as open-URL events sent to the application
+    object, not as argv; they are passed on like a forwarded command line.
+
+    An override of ``event()`` rather than an application-wide event filter: a Python filter would see every
+    event of every object (and one crashed Qt WebEngine 6.12 here); this sees only the application's own.
+    """
+
+    link_opened = Signal(list)
+
+    def event(self, event: QEvent) -> bool:
+        link = link_from_event(event)
+        if link is not None:
+            log.info("link received from the OS (open-URL event)")
+            self.link_opened.emit([link])
+            return True
+        return super().event(event)
+
+
+def accept_links(app: QApplication, data_dir: Path, owner: QObject, handle: Callable[[list[str]], None]) -> None:
+    """Links from later starts (argv over the local socket) and from the OS (macOS open-URL events)."""
+    instance = InstanceServer(server_name(data_dir), owner)
+    instance.received.connect(handle)
+    if isinstance(app, LinkAwareApplication):
+        app.link_opened.connect(handle)
