@@ -15,7 +15,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from desktop.core.window_geometry import Rect, place_window, screen_setup_key
+from desktop.core.window_geometry import DEFAULT_SIZE, Rect, place_window, screen_setup_key
 from desktop.services.settings_files import write_json_atomic
 
 log = logging.getLogger("desktop.ui")
@@ -38,6 +38,7 @@ class WindowPlacement:
         self._window = window
         self.path = path
         self.drawer_open = False
+        window.resize(*DEFAULT_SIZE)  # until restore() puts it where it was
 
     def _read(self) -> dict[str, Any]:
         try:
