@@ -37,7 +37,7 @@ class Notifier(QObject):
         super().__init__()
         self._tray = tray
         self._enabled = enabled
-        self._notify_send = notify_send if notify_send is not None else shutil.which("notify-send")
+        self._notify_send = notify_send  # looked up at the first notification, not at start-up
         self._web: list[QWebEngineNotification] = []  # kept alive until closed (Qt hands over ownership)
         #: Every notification delivered, newest last (tests read it; also useful in a debugger).
         self.delivered: list[tuple[str, Notification]] = []
@@ -47,6 +47,8 @@ class Notifier(QObject):
 
     @property
     def backend(self) -> str:
+        if self._notify_send is None:
+            self._notify_send = shutil.which("notify-send") or ""
         if self._tray is not None and self._tray.icon is not None and QSystemTrayIcon.supportsMessages():
             return "tray"
         return "notify-send" if self._notify_send else "log"
@@ -72,7 +74,7 @@ class Notifier(QObject):
                                  stderr=subprocess.DEVNULL, start_new_session=True)
             except OSError as exc:
                 log.warning("notify-send failed (%s); notifications are only logged from now on", exc)
-                self._notify_send = None
+                self._notify_send = ""
 
     def present_web_notification(self, notification: QWebEngineNotification) -> None:
         """The profile's notification presenter: the widget's own ``new Notification(...)``, shown natively."""

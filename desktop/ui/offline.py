@@ -50,9 +50,13 @@ class OfflineScreen(QWidget):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.retry)
-        self._watch_network()
+        self._watching = False
 
     def _watch_network(self) -> None:
+        """Loaded at the first failure only: the backend talks to the OS, which start-up should not wait for."""
+        if self._watching:
+            return
+        self._watching = True
         if QNetworkInformation.instance() is None and not QNetworkInformation.loadDefaultBackend():
             log.info("no network-status backend here: retrying on a timer only")
             return
@@ -77,6 +81,7 @@ class OfflineScreen(QWidget):
                 info.url().toString(), info.errorDomain().name, info.errorCode(), info.errorString()))
 
     def show_failure(self, failure: LoadFailure) -> None:
+        self._watch_network()
         self.failure = failure
         self.title.setText(failure.error.title)
         self.text.setText(failure.error.message + ("\n\n" + failure.error.help_hint if failure.error.help_hint
