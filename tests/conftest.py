@@ -19,6 +19,9 @@ os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
     "--use-fake-device-for-media-stream --disable-gpu", running_as_root=_is_root
 )
 os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
+# Never the person's own session bus: a ring in a test must not pop up on their desktop. Tests that check
+# desktop notifications start a private bus of their own.
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/embeddable-desktop-tests-bus"
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ class PhoneState(Enum):
 class Notification:
     """A desktop notification: what it says, and which kind (for settings and tests)."""
 
-    kind: str  # "call" | "message" | "web"
+    kind: str  # "call" | "message" | "web" | "app" (the app's own, e.g. "still running in the tray")
     title: str
     body: str
 

@@ -44,13 +44,19 @@ def launch_command(data_dir: Path | None) -> list[str]:
 
 
 def desktop_exec(words: Sequence[str]) -> str:
-    """An ``Exec=`` value: each word quoted as the Desktop Entry Specification asks ('%' doubled)."""
+    """An ``Exec=`` value, quoted as the Desktop Entry Specification asks.
+
+    Inside double quotes, ``"``, backquote, ``$`` and backslash get a backslash; then the general string
+    escape doubles every backslash (so a literal backslash is four), and ``%`` is doubled (field codes).
+    """
     out = []
     for word in words:
-        escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
-        escaped = escaped.replace("%", "%%")
         needs_quotes = not word or any(c in word for c in " \t\n\"'\\><~|&;$*?#()`=%")
-        out.append(f'"{escaped}"' if needs_quotes else escaped)
+        if needs_quotes:
+            quoted = "".join("\\" + c if c in '"`$\\' else c for c in word)
+            out.append('"' + quoted.replace("\\", "\\\\").replace("%", "%%") + '"')
+        else:
+            out.append(word)
     return " ".join(out)
 
 

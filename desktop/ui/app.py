@@ -108,7 +108,6 @@ def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
 def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     options = loaded.options
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
     from PySide6.QtWidgets import QApplication
 
@@ -135,9 +134,9 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from importlib import resources
+    from desktop.ui.tray import app_icon
 
-    app.setWindowIcon(QIcon(str(resources.files("desktop.resources").joinpath("icon.svg"))))
+    app.setWindowIcon(app_icon())
     controller.start(window)
     window.errors.install_excepthook()
     controller.window_changed.connect(lambda new: new.errors.install_excepthook())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.call_state import CALL_EVENTS, RING, CallBook, PhoneState, message_notification, ring_notification
+from desktop.core.call_state import CALL_EVENTS, RING, CallBook, call_id, message_notification, ring_notification
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -33,8 +33,10 @@ class CallMonitor:
             if note is not None:
                 self._window.notifier.notify(note)
             return
+        # Every new ringing call is announced, a second one during a call too (call waiting).
+        new_ring = kind == RING and call_id(message.get("call")) not in self.book.ids
         changed = self.book.apply(kind, message.get("call"))
-        if kind == RING and self.book.state is PhoneState.RINGING:
+        if new_ring:
             self._ring(message.get("call"))
         if changed:
             log.info("phone state: %s (%d call(s))", self.book.state.value, len(self.book.ids))

@@ -123,8 +123,10 @@ class AppController(QObject):
         if old.login is not None:
             await old.login.aclose()  # the new window may use the same port
         self._argv = argv
+        old.placement.save(old.view.zoomFactor())  # the new window reads zoom and place from there
         self.window = self._open(loaded)
-        self.window.setGeometry(old.geometry())
+        place = old.placement.phone_geometry()  # the new phone starts with its side drawer closed
+        self.window.setGeometry(place.x, place.y, place.width, place.height)
         if self.window.service_user is None:
             self.window.load_widget()
         self.start(self.window, first=False)
@@ -148,6 +150,7 @@ class AppController(QObject):
 
     async def shutdown(self) -> None:
         await self.window.shutdown()
+        await self.notifier.aclose()
         self.window.deleteLater()
 
 

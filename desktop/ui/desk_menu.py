@@ -50,7 +50,8 @@ class DeskMenu:
         phone.addSeparator()
         self.quit = self._add(phone, "&Quit", [QKeySequence.StandardKey.Quit, "Ctrl+Q"], window.quit_requested.emit)
         view = window.menuBar().addMenu("&View")
-        self.reload = self._add(view, "&Reload", [QKeySequence.StandardKey.Refresh, "Ctrl+R"], window.request_reload)
+        self.reload = self._add(view, "&Reload", [QKeySequence.StandardKey.Refresh, "Ctrl+R"],
+                                window.recovery.request_reload)
         view.addSeparator()
         self._add(view, "Zoom &In", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], lambda: self.zoom(+1))
         self._add(view, "Zoom &Out", [QKeySequence.StandardKey.ZoomOut], lambda: self.zoom(-1))
@@ -64,7 +65,10 @@ class DeskMenu:
 
     def _add(self, menu: object, text: str, keys: list[QKeySequence.StandardKey | str], slot: object) -> QAction:
         action = QAction(text, self._window)
-        action.setShortcuts([QKeySequence(k) for k in keys])
+        # The platform's standard key is often the same as the spelled-out one; Qt treats a repeated key as
+        # ambiguous and then fires nothing, so each key sequence is set once.
+        sequences = list(dict.fromkeys(QKeySequence(k).toString() for k in keys if not QKeySequence(k).isEmpty()))
+        action.setShortcuts([QKeySequence(k) for k in sequences])
         action.triggered.connect(slot)
         menu.addAction(action)  # type: ignore[attr-defined]
         self._window.addAction(action)  # the shortcut works with the menu bar hidden, too
@@ -123,7 +127,7 @@ class DeskMenu:
     def open_devtools(self) -> QWebEngineView:
         if self.devtools is None:
             self.devtools = QWebEngineView()
-            self.devtools.setWindowTitle(f"Developer Tools — {self._window.windowTitle()}")
+            self.devtools.setWindowTitle(f"Developer Tools — {self._window.options.env_name}")  # no caller
             self.devtools.page().setInspectedPage(self._window.page)
             self.devtools.resize(900, 700)
         self.devtools.show()

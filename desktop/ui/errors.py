@@ -73,7 +73,7 @@ class ErrorPresenter:
 
     def __init__(self, bar: NoticeBar, log_path: str) -> None:
         self._bar = bar
-        self._log_path = log_path
+        self.log_path = log_path
 
     def show_error(self, error: LauncherError) -> None:
         log.warning("%s: %s", error.title, error)
@@ -93,7 +93,7 @@ class ErrorPresenter:
             log.error("unexpected error", exc_info=(kind, value, tb))
             self._bar.show_message(
                 f"Something went wrong inside {sys.argv[0].rsplit('/', 1)[-1] or 'the app'}; "
-                f"details are in {self._log_path}.",
+                f"details are in {self.log_path}.",
                 "error",
             )
 

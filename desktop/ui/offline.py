@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
@@ -22,6 +22,9 @@ log = logging.getLogger("desktop.web")
 
 class OfflineScreen(QWidget):
     """Shown instead of the phone (``view``, in ``stack``) while it cannot be loaded."""
+
+    #: The widget's document is gone (its calls and any pending sign-in with it).
+    page_lost = Signal()
 
     def __init__(self, retry: Callable[[], None], stack: QStackedWidget, view: QWidget) -> None:
         super().__init__(stack)
@@ -75,14 +78,20 @@ class OfflineScreen(QWidget):
         if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
             log.info("widget page loaded")
             self.loaded()
-        elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus and info.errorCode() != -3:
-            # -3 (ERR_ABORTED) is a load replaced by another one or refused by us: nothing failed.
+        elif status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            if info.errorCode() == -3:
+                # ERR_ABORTED: a load replaced by another one, or refused by us. On this screen that must
+                # not end the retrying: try again later.
+                if self.failure is not None and self.failure.retry_by_itself and not self.timer.isActive():
+                    self.show_failure(self.failure)
+                return
             self.show_failure(describe_load_failure(
                 info.url().toString(), info.errorDomain().name, info.errorCode(), info.errorString()))
 
     def show_failure(self, failure: LoadFailure) -> None:
         self._watch_network()
         self.failure = failure
+        self.page_lost.emit()
         self.title.setText(failure.error.title)
         self.text.setText(failure.error.message + ("\n\n" + failure.error.help_hint if failure.error.help_hint
                                                    else ""))

@@ -28,9 +28,15 @@ def _rect(q: QRect) -> Rect:
 
 
 def _screens() -> tuple[list[Rect], Rect]:
+    """The screens' usable areas (without task bars and docks), and the primary one's."""
     screens = [_rect(s.availableGeometry()) for s in QGuiApplication.screens()]
     primary = QGuiApplication.primaryScreen()
     return screens, (_rect(primary.availableGeometry()) if primary else Rect(0, 0, 1024, 768))
+
+
+def _setup_key() -> str:
+    # From the whole screens: a task bar that is moved or hides itself must not make a new setup.
+    return screen_setup_key([_rect(s.geometry()) for s in QGuiApplication.screens()])
 
 
 class WindowPlacement:
@@ -38,6 +44,7 @@ class WindowPlacement:
         self._window = window
         self.path = path
         self.drawer_open = False
+        self._before_drawer: tuple[int, int] | None = None  # (x, width) to give back when the drawer closes
         window.resize(*DEFAULT_SIZE)  # until restore() puts it where it was
 
     def _read(self) -> dict[str, Any]:
@@ -51,24 +58,29 @@ class WindowPlacement:
         return data if isinstance(data, dict) else {}
 
     def setup_key(self) -> str:
-        return screen_setup_key(_screens()[0])
+        return _setup_key()
 
     def restore(self) -> Rect:
         """Put the window where it was on this screen setup (or centred), always reachable."""
         screens, primary = _screens()
-        saved = Rect.from_value(self._read().get(screen_setup_key(screens)))
+        saved = Rect.from_value(self._read().get(_setup_key()))
         placed = place_window(saved, screens, primary)
         self._window.setGeometry(placed.x, placed.y, placed.width, placed.height)
         log.info("window placed at %s (%s)", placed.as_list(), "remembered" if saved == placed else
                  "moved back on screen" if saved else "default")
         return placed
 
+    def phone_geometry(self) -> Rect:
+        """The window as the phone alone needs it: normal (not maximized or minimized), without the drawer."""
+        window = self._window
+        rect = _rect(window.normalGeometry() if window.isMaximized() or window.isMinimized() else window.geometry())
+        if self._before_drawer is not None:
+            rect = Rect(self._before_drawer[0], rect.y, self._before_drawer[1], rect.height)
+        return rect
+
     def save(self, zoom: float | None = None) -> None:
-        geometry = _rect(self._window.normalGeometry() if self._window.isMaximized() else self._window.geometry())
-        if self.drawer_open:  # remember the phone's own width, not the drawer's
-            geometry = Rect(geometry.x, geometry.y, max(geometry.width - SIDE_DRAWER_EXTRA, 200), geometry.height)
         data = self._read()
-        data[self.setup_key()] = geometry.as_list()
+        data[self.setup_key()] = self.phone_geometry().as_list()
         if zoom is not None:
             data["zoom"] = zoom
         try:
@@ -80,19 +92,32 @@ class WindowPlacement:
         value = self._read().get("zoom", 1.0)
         return float(value) if isinstance(value, int | float) and 0.25 <= value <= 5 else 1.0
 
-    def side_drawer(self, open_: bool) -> None:
-        """Widen the window for the widget's side drawer, and give the width back when it closes."""
+    def side_drawer(self, open_: bool, zoom: float = 1.0) -> None:
+        """Widen the window for the widget's side drawer, and give the width (and place) back when it closes."""
         window = self._window
-        if open_ == self.drawer_open or window.isMaximized() or window.isFullScreen():
+        if open_ == self.drawer_open:
             return
         self.drawer_open = open_
-        width = window.width() + (SIDE_DRAWER_EXTRA if open_ else -SIDE_DRAWER_EXTRA)
+        if window.isMaximized() or window.isFullScreen():
+            self._before_drawer = None  # nothing to widen, nothing to give back
+            return
+        now = window.geometry()  # client area throughout: setGeometry() takes it, and frames differ per desktop
+        if not open_:
+            if self._before_drawer is not None:
+                x, width = self._before_drawer
+                self._before_drawer = None
+                window.setGeometry(x, now.y(), width, now.height())
+            log.info("side drawer closed: window width %d", window.width())
+            return
+        self._before_drawer = (now.x(), now.width())
+        width = now.width() + round(SIDE_DRAWER_EXTRA * zoom)  # the drawer's 300 CSS pixels, zoomed
         screen = window.screen().availableGeometry() if window.screen() else None
-        if screen is not None and open_:
-            width = min(width, screen.width())
+        x = now.x()
+        if screen is not None:
+            frame = window.frameGeometry()  # the window frame must fit on the screen too
+            left, right = now.x() - frame.x(), frame.right() - now.right()
+            width = min(width, screen.width() - left - right)
             # Grow to the left when there is no room on the right, so the drawer stays on screen.
-            overflow = window.x() + width - (screen.x() + screen.width())
-            if overflow > 0:
-                window.move(max(window.x() - overflow, screen.x()), window.y())
-        window.resize(max(width, window.minimumWidth()), window.height())
-        log.info("side drawer %s: window width %d", "open" if open_ else "closed", window.width())
+            x = max(min(x, screen.right() - right - width + 1), screen.x() + left)
+        window.setGeometry(x, now.y(), width, now.height())
+        log.info("side drawer open: window width %d", window.width())

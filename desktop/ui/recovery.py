@@ -1,4 +1,5 @@
-"""Never a blank window after a renderer crash: reload the widget by itself, with backoff and a limit.
+"""Reloading the widget: by itself after a renderer crash (backoff and a limit), or when asked, never when
+it would lose a call or a pending sign-in.
 
 The widget's session lives in the profile, so a reload comes back signed in. After ``max_per_minute``
 crashes within a minute the app stops trying and offers a Retry button instead of looping. While a call is
@@ -14,6 +15,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWebEngineCore import QWebEnginePage
 
+from desktop.core.errors import WidgetLoadFailed
+from desktop.core.load_errors import LoadFailure
+
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
@@ -27,9 +31,8 @@ class CrashRecovery:
         self.max_per_minute = max_per_minute
         self.first_delay = first_delay
         self._crashes: list[float] = []
-        window.page.renderProcessTerminated.connect(self._terminated)
 
-    def _terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
+    def terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         if status == Status.NormalTerminationStatus:
             return  # the page was closed on purpose
         now = time.monotonic()
@@ -38,13 +41,16 @@ class CrashRecovery:
                     status.name, code, len(self._crashes))
         if len(self._crashes) > self.max_per_minute:
             log.warning("not reloading again: too many renderer crashes in a minute")
-            self._window.notice_bar.show_message(
-                "The phone stopped several times in a minute, so it is not restarted automatically.", "error",
-                action=("Retry", self.reload))
+            self._window.calls.clear()  # they died with the renderer
+            # The screen with Retry, not a blank view; nothing retries by itself (the offline timer neither).
+            self._window.offline.show_failure(LoadFailure(WidgetLoadFailed(
+                f"The phone stopped {len(self._crashes)} times in a minute ({status.name}), so it is not "
+                "restarted automatically.", help_hint=f"Details are in the log: {self._window.errors.log_path}"),
+                retry_by_itself=False))
             return
         delay = self.first_delay * 2 ** (len(self._crashes) - 1)
         self._window.errors.show_notice(f"The phone stopped ({status.name}); reloading it.", "warning")
-        QTimer.singleShot(int(delay * 1000), self.reload)
+        QTimer.singleShot(int(delay * 1000), self._window, self.reload)  # not after the window is gone
 
     def reload(self) -> None:
         window = self._window
@@ -52,7 +58,35 @@ class CrashRecovery:
                 "Reload the phone during a call?", "A call is active. Reloading the phone ends it. Reload now?"):
             return
         window.calls.clear()  # the renderer that held those calls is gone
+        window.spawn(self._reload_after_cancel())
+
+    async def _reload_after_cancel(self) -> None:
+        window = self._window
         if window.login is not None and window.login.pending:
-            window.spawn(window.login.cancel())  # its PKCE verifier died with the renderer
+            await window.login.cancel()  # its PKCE verifier died with the renderer; a pending one blocks loads
         log.info("reloading the widget after a renderer crash")
         window.reload_widget()
+
+    def page_lost(self) -> None:
+        """The widget's document is gone: its calls ended, and a pending sign-in can no longer finish."""
+        window = self._window
+        window.calls.clear()
+        if window.login is not None and window.login.pending:
+            window.spawn(window.login.cancel())
+
+    def reload_blocker(self) -> str | None:
+        """Why a new document for the widget would lose something now, or None."""
+        if self._window.login_pending():
+            return "a sign-in is in progress in your browser"
+        if self._window.calls.book:
+            return "a call is active"
+        return None
+
+    def request_reload(self) -> None:
+        """The Reload shortcut: refused while a sign-in or a call would be lost by it."""
+        reason = self.reload_blocker()
+        if reason:
+            self._window.errors.show_notice(f"Not reloaded: {reason}. Reload afterwards.", "warning")
+            return
+        log.info("reloading the widget (asked by the person)")
+        self._window.reload_widget()

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop import APP_NAME
-from desktop.core.call_state import PhoneState
+from desktop.core.call_state import Notification, PhoneState
 from desktop.services.app_state import AppState
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class AppTray(QObject):
         self._window: MainWindow | None = None
         if not available():
             return
-        self.icon = QSystemTrayIcon(QApplication.windowIcon(), self)
+        self.icon = QSystemTrayIcon(app_icon(), self)
         self.menu = QMenu()
         self.status = self.menu.addAction("")
         self.status.setEnabled(False)
@@ -80,22 +80,50 @@ class AppTray(QObject):
         status, call = self.status_lines()
         self.status.setText(status)
         self.call.setText(call)
-        self.show_hide.setText("Hide" if self._window is not None and self._window.isVisible() else "Show")
+        shown = self._window is not None and self._window.isVisible() and not self._window.isMinimized()
+        self.show_hide.setText("Hide" if shown else "Show")
         self.icon.setToolTip(f"{APP_NAME}\n{status}\n{call}")
         state = self._window.calls.book.state if self._window is not None else PhoneState.IDLE
-        # The icon itself tells a ringing phone from an idle one, where the tray shows no text.
-        theme = {PhoneState.RINGING: "call-start", PhoneState.ON_CALL: "call-start"}.get(state)
-        themed = QIcon.fromTheme(theme) if theme else QIcon()
-        self.icon.setIcon(themed if not themed.isNull() else QApplication.windowIcon())
+        self.icon.setIcon(state_icon(state))
 
     def first_close_notice(self, window: MainWindow) -> bool:
         """The first time ever the window closes to the tray, say so (once per data folder)."""
         state = AppState(window.options.data_dir / "state.json")
         if self.icon is None or state.has(TRAY_NOTICE_SHOWN, "all"):
             return False
-        self.icon.showMessage(APP_NAME, TRAY_NOTICE, QSystemTrayIcon.MessageIcon.Information, 8000)
+        window.notifier.notify(Notification("app", APP_NAME, TRAY_NOTICE))
         try:
             state.set(TRAY_NOTICE_SHOWN, "all", True)
         except OSError as exc:
             log.warning("could not remember that the tray notice was shown (%s)", exc)
         return True
+
+
+#: The badge on the tray icon: a ringing phone and a call in progress look different everywhere.
+_BADGES = {PhoneState.RINGING: "#e67e22", PhoneState.ON_CALL: "#27ae60"}
+
+
+def app_icon() -> QIcon:
+    from importlib import resources
+
+    return QIcon(str(resources.files("desktop.resources").joinpath("icon.svg")))
+
+
+def state_icon(state: PhoneState) -> QIcon:
+    """The app icon, with a coloured dot while ringing (orange) or on a call (green); drawn, not themed."""
+    base = app_icon()
+    colour = _BADGES.get(state)
+    if colour is None or base.isNull():
+        return base
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64):
+        pixmap = base.pixmap(size, size)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("white"), max(1, size // 16)))
+        painter.setBrush(QColor(colour))
+        dot = size // 2
+        painter.drawEllipse(size - dot, size - dot, dot - 1, dot - 1)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -31,6 +31,8 @@ class WidgetPage(QWebEnginePage):
 
     #: (url, PopupAction) for popups and for main-frame navigations away from the widget.
     popup_requested = Signal(str, object)
+    #: A new document for the widget was refused; the reason in words ("a call is active").
+    navigation_refused = Signal(str)
 
     def __init__(
         self,
@@ -39,7 +41,7 @@ class WidgetPage(QWebEnginePage):
         parent: QWidget,
         *,
         open_in_app: Callable[[QWebEngineNewWindowRequest], None],
-        reload_blocked: Callable[[], bool],
+        reload_blocked: Callable[[], str | None],
     ) -> None:
         super().__init__(profile, parent)
         self._options = options
@@ -84,10 +86,12 @@ class WidgetPage(QWebEnginePage):
             return True
         text = url.toString(QUrl.ComponentFormattingOption.FullyEncoded) if isinstance(url, QUrl) else url
         if main_frame_navigation_allowed(text, self._options.widget_url):
-            if self._reload_blocked():
-                # Any new document (a reload, location.href = ...) would drop the PKCE verifier the
-                # widget keeps in memory for the pending sign-in.
-                log.warning("%s of the widget refused: a sign-in is pending", nav_type.name)
+            reason = self._reload_blocked()
+            if reason:
+                # Any new document (a reload from the context menu or DevTools, location.href = ...) would
+                # drop the PKCE verifier the widget keeps in memory, or the calls its web phone holds.
+                log.warning("%s of the widget refused: %s", nav_type.name, reason)
+                self.navigation_refused.emit(reason)
                 return False
             return True
         self.popup_requested.emit(text, self._decide(text))

@@ -32,6 +32,7 @@ from desktop.ui.offline import OfflineScreen
 from desktop.ui.placement import WindowPlacement
 from desktop.ui.recovery import CrashRecovery
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
+from desktop.ui.widget_events import WidgetEvents
 from desktop.ui.widget_page import WidgetPage
 
 if TYPE_CHECKING:
@@ -64,7 +65,10 @@ class MainWindow(QMainWindow):
                  tray: AppTray | None = None, notifier: Notifier | None = None) -> None:
         super().__init__()
         self.tray = tray
+        self._own_notifier = notifier is None  # the app's is shared by its windows and closed by the app
         self.notifier = notifier or Notifier(tray, enabled=lambda: self.options.desktop.notifications)
+        if self._own_notifier:  # the app connects its shared one to whichever window is current
+            self.notifier.activated.connect(self.bring_to_front)
         self.options = options
         self.resolution = resolution
         self._notices = list(notices)
@@ -82,22 +86,26 @@ class MainWindow(QMainWindow):
         self.profile = profile
         self.links = LinkRouter(self)
         self.sign_in = BrowserSignIn(self)
+        self.recovery = CrashRecovery(self)
         self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
-                               reload_blocked=self.login_pending)
+                               reload_blocked=self.recovery.reload_blocker)
         self.view.setPage(self.page)
         self.view.setZoomFactor(self.placement.zoom())
         self.bridge = PageBridge(self.page)
-        self.bridge.message_received.connect(self._on_widget_message)
+        self.events = WidgetEvents(self)
+        self.bridge.message_received.connect(self.events.on_message)
         self.page.popup_requested.connect(self.links.route)
         self.page.loadingChanged.connect(self.offline.loading_changed)
+        self.offline.page_lost.connect(self.recovery.page_lost)
+        self.page.renderProcessTerminated.connect(self.recovery.terminated)
+        self.page.navigation_refused.connect(
+            lambda reason: self.errors.show_notice(f"Not reloaded: {reason}. Reload afterwards.", "warning"))
 
         self.login: LoginFlow | None = None
-        self._after_sign_out: list[Callable[[], None]] = []
         self.calls = CallMonitor(self)
         self._build_menus(resolution, settings_path)
         self.set_always_on_top(options.desktop.always_on_top)
         self.dialing = DialQueue(self)
-        self.recovery = CrashRecovery(self)
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.closing_for_switch = False
@@ -174,43 +182,9 @@ class MainWindow(QMainWindow):
     def login_pending(self) -> bool:
         return self.login is not None and self.login.pending
 
-    # --- events from the widget -------------------------------------------------------------------
-    def _on_widget_message(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "rc-login-popup-notify":
-            self.start_login(message.get("oAuthUri"))
-        elif kind == "rc-dialer-status-notify":
-            self.dialing.dialer_status(bool(message.get("ready")))
-        elif self.calls.handles(kind):
-            self.calls.on_message(message)
-        elif kind == "rc-adapter-side-drawer-open-notify":
-            self.placement.side_drawer(bool(message.get("open")))
-        elif kind == "rc-login-status-notify":
-            self.signed_in = bool(message.get("loggedIn"))
-            self.state_changed.emit()
-            log.info("widget login status: %s", "signed in" if self.signed_in else "signed out")
-            self.account.update(signed_in=self.signed_in)
-            if self.service_user is not None:
-                self.service_user.login_status(self.signed_in)
-            self.dialing.login_status(self.signed_in)
-            if not self.signed_in:
-                waiting, self._after_sign_out = self._after_sign_out, []
-                for callback in waiting:
-                    callback()
-
     @property
     def active_calls(self) -> set[str]:
         return self.calls.book.ids
-
-    def request_reload(self) -> None:
-        """The Reload shortcut: refused while a sign-in or a call would be lost by it."""
-        if self.login_pending():
-            self.errors.show_notice("Not reloaded: a sign-in is in progress in your browser.", "warning")
-        elif self.calls.book:
-            self.errors.show_notice("Not reloaded: a call is active. Reload after the call.", "warning")
-        else:
-            log.info("reloading the widget (asked by the person)")
-            self.reload_widget()
 
     def set_always_on_top(self, on: bool) -> None:
         if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == on:
@@ -229,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def after_sign_out(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the widget reports that it signed out."""
-        self._after_sign_out.append(callback)
+        self.events.after_sign_out.append(callback)
 
     def start_login(self, url: object) -> None:
         self.sign_in.begin(url)
@@ -256,6 +230,8 @@ class MainWindow(QMainWindow):
             await self.login.aclose()
         self.links.close_popups()
         self.desk.close()
+        if self._own_notifier:
+            await self.notifier.aclose()
         if self.isVisible():
             self.placement.save(self.view.zoomFactor())
 

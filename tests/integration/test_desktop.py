@@ -53,12 +53,19 @@ def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, bro
         call_id = window.calls.book.ids.pop()
         window.bridge.post({"type": "rc-adapter-control-call", "callAction": "answer", "callId": call_id})
         await wait_until(lambda: window.windowTitle().startswith("On call: Bob Smith"), what="the answered call")
-        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup", "callId": call_id})
-        await wait_until(lambda: window.windowTitle() == base_title, what="the call to end")
+        # A second call rings during the first (call waiting): announced too, and the window comes up again.
+        window.hide()
+        assert await app.js("__fakeWidgetTest.incomingCall('+442071234567', '')") is True
+        await wait_until(lambda: len(window.notifier.delivered) == 2, what="the second ring's notification")
+        assert window.notifier.delivered[-1][1].body == "+442071234567" and window.isVisible()
+        assert window.windowTitle().startswith("On call: Bob Smith")  # the answered call still names the state
+        for ringing in window.calls.book.ids:
+            window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup", "callId": ringing})
+        await wait_until(lambda: window.windowTitle() == base_title, what="the calls to end")
         loads = len(app.loaded)
         window.desk.reload.trigger()  # idle now: it reloads, and the session comes back from the profile
         await wait_until(lambda: len(app.loaded) > loads, what="the reload")
-        assert len(window.notifier.delivered) == 1  # one ring, one notification
+        assert len(window.notifier.delivered) == 2  # two rings, two notifications
 
     run_app(scenario)
 
@@ -107,12 +114,28 @@ def test_messages_and_the_widgets_own_web_notifications(run_app, browser) -> Non
 def test_the_side_drawer_widens_and_narrows_the_window(run_app) -> None:
     async def scenario(app: AppUnderTest) -> None:
         window = app.window
-        window.resize(380, 600)
+        screen = window.screen().availableGeometry()
+        window.setGeometry(screen.x() + 20, screen.y() + 30, 380, 500)
         await asyncio.sleep(0.1)
         assert await app.js("__fakeWidgetTest.toggleSideDrawer()") is True
         await wait_until(lambda: window.width() == 680, what="the wider window")
+        assert window.placement.phone_geometry().width == 380  # what is remembered: the phone alone
         await app.js("__fakeWidgetTest.toggleSideDrawer()")
         await wait_until(lambda: window.width() == 380, what="the narrower window")
+        # Zoomed to 150 % near the right edge: the drawer is 450 px, the window grows to the left (capped at
+        # the screen's width less the frame: 800 px offscreen) and then goes back exactly where it was.
+        window.view.setZoomFactor(1.5)
+        right = screen.x() + screen.width() - 400
+        window.setGeometry(right, screen.y() + 30, 380, 500)
+        await asyncio.sleep(0.1)
+        await app.js("__fakeWidgetTest.toggleSideDrawer()")
+        await wait_until(lambda: window.width() > 380, what="the zoomed drawer")
+        frame = window.frameGeometry()
+        assert window.width() == min(830, screen.width() - (frame.width() - window.width()))
+        assert screen.contains(frame)  # all of the window, frame included, is on the screen
+        await app.js("__fakeWidgetTest.toggleSideDrawer()")
+        await wait_until(lambda: window.width() == 380, what="the window back")
+        assert (window.geometry().x(), window.geometry().y()) == (right, screen.y() + 30)
 
     run_app(scenario)
 
@@ -127,9 +150,28 @@ def test_zoom_and_always_on_top_are_remembered(run_app, tmp_path) -> None:
         assert window.windowFlags() & window.windowFlags().WindowStaysOnTopHint
         assert window.isVisible()  # changing the flag hid it; it is shown again
 
+        app.window.setGeometry(app.window.screen().availableGeometry().x() + 40, 60, 400, 550)
+        await asyncio.sleep(0.1)
+        geometry["setup"], geometry["rect"] = window.placement.setup_key(), window.geometry()
+
+    geometry: dict[str, object] = {}
     run_app(scenario)
-    saved = json.loads((tmp_path / "data" / "window.json").read_text())
-    assert saved["zoom"] == pytest.approx(1.25) and any(";" in k or "x" in k for k in saved if k != "zoom")
+    path = tmp_path / "data" / "window.json"
+    saved = json.loads(path.read_text())
+    rect = geometry["rect"]
+    assert saved == {"zoom": pytest.approx(1.25),
+                     geometry["setup"]: [rect.x(), rect.y(), rect.width(), rect.height()]}  # type: ignore[attr-defined]
+    # The next window starts at that zoom and place.
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.ui.placement import WindowPlacement
+
+    later = QWidget()
+    placement = WindowPlacement(later, path)
+    assert placement.zoom() == pytest.approx(1.25)
+    placed = placement.restore()
+    assert [placed.x, placed.y, placed.width, placed.height] == saved[geometry["setup"]]
+    later.deleteLater()
 
 
 def test_no_devtools_unless_allowed(run_app) -> None:
@@ -226,29 +268,34 @@ def test_a_window_left_off_screen_comes_back(run_app) -> None:
     run_app(scenario)
 
 
-def test_notify_send_is_used_without_a_tray(tmp_path: Path) -> None:
-    import stat
-    import sys
-    import time
+def test_linux_notifications_go_to_the_desktop_and_a_click_shows_the_window(run_app, browser, tmp_path,
+                                                                           monkeypatch) -> None:
+    from tests.support.notification_server import FakeNotificationServer, PrivateBus
 
-    from desktop.core.call_state import Notification
-    from desktop.ui.notifier import Notifier
+    bus = PrivateBus(tmp_path)
+    server = FakeNotificationServer(bus.address)
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
 
-    out = tmp_path / "notify-send.args"
-    fake = tmp_path / "notify-send"
-    fake.write_text(f"#!{sys.executable}\nimport json, sys\nopen({str(out)!r}, 'w').write(json.dumps(sys.argv[1:]))\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    notifier = Notifier(None, notify_send=str(fake))
-    assert notifier.backend == "notify-send"
-    notifier.notify(Notification("call", "Incoming call", "Bob (+1650)"))
-    deadline = time.monotonic() + 10
-    while not out.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    args = json.loads(out.read_text())
-    assert args[-3:] == ["--", "Incoming call", "Bob (+1650)"] and "--urgency=critical" in args
-    off = Notifier(None, notify_send="", enabled=lambda: False)
-    off.notify(Notification("call", "Incoming call", "x"))
-    assert off.delivered == [] and off.backend == "log"
+    async def scenario(app: AppUnderTest) -> None:
+        window = app.window
+        await signed_in_and_ready(app)
+        window.hide()
+        window.desk.toggles["raise_on_ring"].setChecked(False)  # only the click may show it now
+        await app.js("__fakeWidgetTest.incomingCall('+16505550123', 'Bob Smith')")
+        await wait_until(lambda: window.notifier.delivered, what="the notification on the desktop")
+        assert window.notifier.delivered[-1][0] == "dbus" and len(server.calls) == 1
+        call = server.calls[-1]
+        assert (call["summary"], call["body"], call["hints"]["urgency"]) == \
+            ("Incoming call", "Bob Smith (+16505550123)", 2)
+        assert not window.isVisible()
+        server.click(call["id"])
+        await wait_until(window.isVisible, what="the window after the click")
+
+    try:
+        run_app(scenario)
+    finally:
+        server.stop()
+        bus.stop()
 
 
 @pytest.mark.parametrize("tray", [False, True], ids=["no-tray", "tray"])
@@ -284,3 +331,66 @@ def test_start_minimized(qapp, loop, tmp_path, tls, platform, redirect_port, tra
         await controller.shutdown()
 
     loop.run_until_complete(scenario())
+
+
+def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platform, redirect_port, browser,
+                                              monkeypatch) -> None:
+    """Through the AppController, as the app runs: the tray follows the call, the widget's own web
+    notifications reach the desktop through the profile's presenter, and clicking one shows the window."""
+    from desktop.core.call_state import PhoneState
+    from desktop.services.settings_loader import load_settings
+    from desktop.ui.controller import AppController
+    from desktop.ui.tray import state_icon
+    from tests.integration.conftest import app_argv
+    from tests.support.notification_server import FakeNotificationServer, PrivateBus
+
+    bus = PrivateBus(tmp_path)
+    server = FakeNotificationServer(bus.address)
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+    data = tmp_path / "data"
+    argv = [*app_argv(platform, redirect_port), "--data-dir", str(data)]
+
+    def load(words):
+        return load_settings(words, {}, data, policy_path=tmp_path / "no-policy.json")
+
+    controller = AppController(load(argv), argv, load, log_path=str(tmp_path / "log"), extra_ca_file=Path(tls[1]),
+                               tray_available=lambda: True)
+
+    async def scenario() -> None:
+        window = controller.window
+        window.load_widget()
+        controller.start(window)
+        app = AppUnderTest.attach(window)
+        await wait_until(lambda: app.events("rc-login-status-notify"), 20, "the widget")
+        await signed_in_and_ready(app)
+        tray = controller.tray
+        assert tray.status_lines() == ("Custom: signed in", "No call") and tray.show_hide.text() == "Hide"
+        idle_icon = tray.icon.icon().cacheKey()
+        await app.js("__fakeWidgetTest.incomingCall('+16505550123', 'Bob Smith')")
+        await wait_until(lambda: tray.status_lines()[1] == "Ringing: Bob Smith (+16505550123)", what="the tray")
+        assert tray.icon.icon().cacheKey() != idle_icon
+        assert not state_icon(PhoneState.RINGING).isNull() and "Ringing: Bob Smith" in tray.icon.toolTip()
+        await wait_until(lambda: server.calls, what="the ring on the desktop")
+        # The widget's own web notification (the page asks for permission like any site).
+        await app.js("Notification.requestPermission().then(() => new Notification('Queue alert', {body: 'x'}))")
+        await wait_until(lambda: len(server.calls) == 2, what="the web notification on the desktop")
+        assert (server.calls[1]["summary"], server.calls[1]["body"]) == ("Queue alert", "x")
+        await app.js("window.__clicked = 0; Notification.requestPermission().then(() => {"
+                     " const n = new Notification('Callback', {body: 'y'});"
+                     " n.onclick = () => { window.__clicked = 1; }; })")
+        await wait_until(lambda: len(server.calls) == 3, what="the second web notification")
+        window.hide()
+        assert tray.show_hide.text() == "Show"
+        await wait_until(lambda: controller.notifier.delivered and len(controller.notifier.delivered) == 3,
+                         what="the notifier to know the ids")
+        server.click(server.calls[2]["id"])
+        await wait_until(window.isVisible, what="the window after the click")
+        assert await js_until(app, "window.__clicked", "the page's onclick") == 1
+        tray.icon.hide()
+        await controller.shutdown()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        server.stop()
+        bus.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 
@@ -44,12 +45,15 @@ def test_too_many_crashes_stop_and_offer_retry(run_app, browser) -> None:
         kill_renderer(app)
         await wait_until(lambda: statuses(app) > before, 20, "the first automatic reload")
         kill_renderer(app)
-        bar = app.window.notice_bar
-        await wait_until(lambda: bar.action_button.isVisible(), 20, "the Retry button")
-        assert "not restarted automatically" in bar.label.text() and bar.action_button.text() == "Retry"
+        offline = app.window.offline
+        await wait_until(lambda: app.window.stack.currentWidget() is offline, 20, "the screen with Retry")
+        assert "stopped 2 times in a minute" in offline.text.text() and "not restarted automatically" in \
+            offline.text.text()
+        assert not offline.timer.isActive()  # nothing retries by itself
         count = statuses(app)
-        bar.action_button.click()
+        offline.retry_button.click()
         await wait_until(lambda: statuses(app) > count, 20, "the widget after Retry")
+        await wait_until(lambda: app.window.stack.currentWidget() is app.window.view, 20, "the phone again")
 
     run_app(scenario)
 
@@ -64,5 +68,38 @@ def test_no_reload_during_a_call_without_asking(run_app) -> None:
         app.window.recovery.reload()
         assert asked and "A call is active" in asked[0]
         assert statuses(app) == count and app.window.active_calls == {"c1"}
+
+    run_app(scenario)
+
+
+def test_a_crash_during_a_pending_sign_in_still_comes_back(run_app, recording_browser) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        await app.click("#sign-in")
+        await wait_until(lambda: recording_browser.entries(), 20, "the browser to be asked")
+        assert app.window.login_pending()  # nobody finishes it: the browser only took note
+        before = statuses(app)
+        kill_renderer(app)
+        # The pending sign-in would refuse the reload; it is cancelled first, then the phone comes back.
+        await wait_until(lambda: statuses(app) > before, 20, "the widget back after the crash")
+        assert not app.window.login_pending()
+        assert app.window.stack.currentWidget() is app.window.view
+
+    run_app(scenario)
+
+
+def test_the_pages_own_reload_is_refused_during_a_call(run_app) -> None:
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    async def scenario(app: AppUnderTest) -> None:
+        await app.js("window.postMessage({type: 'rc-call-start-notify', call: {id: 'c1'}}, '*')")
+        await wait_until(lambda: app.window.active_calls == {"c1"}, what="the call")
+        count = statuses(app)
+        # What the view's context menu and DevTools' Ctrl+R do: a navigation of the page itself.
+        app.window.page.triggerAction(QWebEnginePage.WebAction.Reload)
+        await wait_until(lambda: "Not reloaded: a call is active" in app.window.notice_bar.label.text(),
+                         what="the refusal")
+        await asyncio.sleep(1.0)
+        assert statuses(app) == count and app.window.active_calls == {"c1"}
+        assert app.window.stack.currentWidget() is app.window.view  # a refused load is not "offline"
 
     run_app(scenario)

@@ -135,7 +135,10 @@ def test_xdg_autostart_entry(tmp_path: Path) -> None:
     entry.disable()  # twice is fine
     relative = autostart_for("linux", {"XDG_CONFIG_HOME": "relative"}, tmp_path)
     assert isinstance(relative, XdgAutostart) and relative.path.parent == tmp_path / ".config/autostart"
-    assert desktop_exec(['say "hi"', "a$b", "back\\slash"]) == '"say \\"hi\\"" "a\\$b" "back\\\\slash"'
+    # Quoting rule (backslash before " ` $ \\), then the string escape doubles each backslash: a literal
+    # backslash is four, as the Desktop Entry Specification says.
+    assert desktop_exec(['say "hi"', "a$b", "back\\slash"]) == \
+        r'"say \\"hi\\"" "a\\$b" "back\\\\slash"'
 
 
 def test_macos_launch_agent(tmp_path: Path) -> None:

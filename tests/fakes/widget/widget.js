@@ -404,13 +404,16 @@
         smsRequests.push({ phoneNumber: String(data.phoneNumber || ''), text: data.text || '' });
         $('sms-to').textContent = String(data.phoneNumber || '');
         break;
-      case 'rc-adapter-control-call':
-        if (data.callAction === 'hangup' && activeCall()) endCall(activeCall());
-        if (data.callAction === 'answer' && activeCall() && activeCall().direction === 'Inbound') {
-          activeCall().callStatus = 'webphone-session-connected';
-          post({ type: 'rc-call-start-notify', call: copy(activeCall()) });
+      case 'rc-adapter-control-call': {
+        // The id defaults to the ringing or active session (l.986-1032).
+        var target = calls.filter(function (c) { return !c.endTime && c.id === data.callId; })[0] || activeCall();
+        if (data.callAction === 'hangup' && target) endCall(target);
+        if (data.callAction === 'answer' && target && target.direction === 'Inbound') {
+          target.callStatus = 'webphone-session-connected';
+          post({ type: 'rc-call-start-notify', call: copy(target) });
         }
         break;
+      }
       default: break;
     }
   }
@@ -453,13 +456,15 @@
 
   // --- what the platform and the person do (test hooks: the real widget gets these from SIP and clicks) ------
   var sideDrawerOpen = false;
+  var inboundCount = 0;
   Object.defineProperty(window, '__fakeWidgetTest', {
     configurable: false, writable: false, value: Object.freeze({
       // An inbound call arrives (a SIP INVITE): rings only when signed in with the webphone ready.
       incomingCall: function (fromNumber, fromUserName) {
-        if (!loggedIn || !dialerReady || activeCall()) return false;
+        if (!loggedIn || !dialerReady) return false;  // a second call during one rings too (call waiting)
         var now = Date.now();
-        var call = { id: 'fake-in-' + now, callId: 'fake-sip-in-' + now, direction: 'Inbound',
+        inboundCount += 1;
+        var call = { id: 'fake-in-' + inboundCount, callId: 'fake-sip-in-' + inboundCount, direction: 'Inbound',
           to: accountInfo.mainNumber, toUserName: extensionInfo.name, from: fromNumber, fromNumber: fromNumber,
           fromUserName: fromUserName || '', callStatus: 'webphone-session-connecting', startTime: now,
           creationTime: now, isOnHold: false, isOnMute: false, isOnFlip: false, isOnTransfer: false,

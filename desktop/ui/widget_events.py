@@ -1,0 +1,51 @@
+"""What the window does with each message from the widget (``rc-*-notify``), in one place.
+
+The bridge has already checked the message's source and origin; payload shapes are those of the
+protocol notes (section 4). Unknown kinds are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+log = logging.getLogger("desktop.ui")
+
+
+class WidgetEvents:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        #: Run once when the widget next reports that it signed out (sign out and forget).
+        self.after_sign_out: list[Callable[[], None]] = []
+
+    def on_message(self, message: dict[str, Any]) -> None:
+        window = self._window
+        kind = message["type"]
+        if kind == "rc-login-popup-notify":
+            window.start_login(message.get("oAuthUri"))
+        elif kind == "rc-dialer-status-notify":
+            window.dialing.dialer_status(bool(message.get("ready")))
+        elif window.calls.handles(kind):
+            window.calls.on_message(message)
+        elif kind == "rc-adapter-side-drawer-open-notify":
+            window.placement.side_drawer(bool(message.get("open")), window.view.zoomFactor())
+        elif kind == "rc-login-status-notify":
+            self._login_status(bool(message.get("loggedIn")))
+
+    def _login_status(self, signed_in: bool) -> None:
+        window = self._window
+        window.signed_in = signed_in
+        window.state_changed.emit()
+        log.info("widget login status: %s", "signed in" if signed_in else "signed out")
+        window.account.update(signed_in=signed_in)
+        if window.service_user is not None:
+            window.service_user.login_status(signed_in)
+        window.dialing.login_status(signed_in)
+        if not signed_in:
+            waiting, self.after_sign_out = self.after_sign_out, []
+            for callback in waiting:
+                callback()

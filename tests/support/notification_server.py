@@ -1,0 +1,84 @@
+"""A private D-Bus session bus with a stand-in ``org.freedesktop.Notifications`` server, for tests.
+
+Starts the system's ``dbus-daemon`` on a socket in a temporary folder (never the person's session bus) and
+answers ``Notify`` like a notification daemon: it records each call and returns increasing ids. A test may
+send ``ActionInvoked`` as a click would. The server speaks D-Bus with jeepney in a thread of its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from jeepney import DBusAddress, MessageType, message_bus, new_method_return, new_signal
+from jeepney.io.blocking import open_dbus_connection
+
+BUS_NAME = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+
+
+class PrivateBus:
+    def __init__(self, folder: Path) -> None:
+        config = folder / "session.conf"
+        config.write_text(
+            "<!DOCTYPE busconfig PUBLIC '-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN' "
+            "'http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd'>\n"
+            f"<busconfig><type>session</type><listen>unix:dir={folder}</listen>"
+            "<auth>EXTERNAL</auth><policy context='default'><allow send_destination='*' eavesdrop='true'/>"
+            "<allow eavesdrop='true'/><allow own='*'/></policy></busconfig>\n")
+        self.process = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        self.address = self.process.stdout.readline().strip()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=5)
+
+
+class FakeNotificationServer:
+    """Owns the notifications name on ``address``; ``calls`` holds each Notify's arguments."""
+
+    def __init__(self, address: str) -> None:
+        self.connection = open_dbus_connection(address)
+        reply = self.connection.send_and_get_reply(message_bus.RequestName(BUS_NAME))
+        assert reply.body[0] == 1, "could not own org.freedesktop.Notifications"
+        self.calls: list[dict[str, Any]] = []
+        self._next_id = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="fake-notifications", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                message = self.connection.receive(timeout=0.1)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            header = message.header
+            if header.message_type is not MessageType.method_call:
+                continue
+            member = header.fields.get(3)  # HeaderFields.member
+            if member == "Notify":
+                app, _replaces, icon, summary, body, actions, hints, timeout = message.body
+                self._next_id += 1
+                self.calls.append({"id": self._next_id, "app": app, "icon": icon, "summary": summary, "body": body,
+                                   "actions": list(actions), "hints": {k: v[1] for k, v in hints.items()},
+                                   "timeout": timeout})
+                self.connection.send(new_method_return(message, "u", (self._next_id,)))
+            elif member == "GetCapabilities":
+                self.connection.send(new_method_return(message, "as", (["actions", "body"],)))
+
+    def click(self, notification_id: int) -> None:
+        """What the desktop sends when the person clicks the notification."""
+        address = DBusAddress(PATH, interface=BUS_NAME)
+        self.connection.send(new_signal(address, "ActionInvoked", "us", (notification_id, "default")))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.connection.close()

@@ -1,0 +1,61 @@
+"""Linux desktop notifications over a real (private) D-Bus session bus, against a stand-in notification server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.services.freedesktop_notifications import URGENCY_CRITICAL, FreedesktopNotifications
+from tests.support.notification_server import FakeNotificationServer, PrivateBus
+
+
+@pytest.fixture
+def bus(tmp_path: Path) -> Iterator[PrivateBus]:
+    private = PrivateBus(tmp_path)
+    yield private
+    private.stop()
+
+
+def test_notify_and_click(bus: PrivateBus) -> None:
+    server = FakeNotificationServer(bus.address)
+    clicked: list[int] = []
+
+    async def scenario() -> None:
+        notifications = FreedesktopNotifications("Embeddable Desktop", "embeddable-desktop", clicked.append,
+                                                 bus=bus.address)
+        assert await notifications.available()
+        first = await notifications.notify("Incoming call", "Bob (+1650)", urgency=URGENCY_CRITICAL)
+        second = await notifications.notify("New message", "Running late")
+        assert (first, second) == (1, 2)
+        server.click(first)
+        for _ in range(100):
+            if clicked:
+                break
+            await asyncio.sleep(0.02)
+        await notifications.aclose()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert clicked == [1]
+    call = server.calls[0]
+    assert (call["app"], call["summary"], call["body"], call["actions"]) == \
+        ("Embeddable Desktop", "Incoming call", "Bob (+1650)", ["default", "Show"])
+    assert call["hints"] == {"urgency": 2, "desktop-entry": "embeddable-desktop"}
+    assert server.calls[1]["hints"]["urgency"] == 1
+
+
+def test_no_server_or_no_bus_means_unavailable(bus: PrivateBus, tmp_path: Path) -> None:
+    async def scenario(address: str) -> bool:
+        notifications = FreedesktopNotifications("App", "app", lambda _: None, bus=address)
+        try:
+            return await notifications.available()
+        finally:
+            await notifications.aclose()
+
+    assert asyncio.run(scenario(bus.address)) is False  # a bus, but nobody serves notifications on it
+    assert asyncio.run(scenario(f"unix:path={tmp_path}/no-such-bus")) is False
