@@ -7,11 +7,10 @@ person wrote.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
-from desktop.services.settings_files import write_json_atomic
+from desktop.services.settings_files import read_own_json, write_json_atomic
 
 log = logging.getLogger("desktop.state")
 
@@ -25,15 +24,7 @@ class AppState:
         self._flags: dict[str, list[str]] = self._read()
 
     def _read(self) -> dict[str, list[str]]:
-        try:
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable %s (%s)", self._path, exc)
-            return {}
-        if not isinstance(data, dict):
-            return {}
+        data = read_own_json(self._path, log)
         return {k: [e for e in v if isinstance(e, str)] for k, v in data.items() if isinstance(v, list)}
 
     def has(self, flag: str, env: str) -> bool:

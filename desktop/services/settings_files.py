@@ -8,6 +8,7 @@ gets every problem at once and may keep a copy (:func:`keep_copy`) before starti
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -66,6 +67,19 @@ def load_user_file(path: Path) -> Layer:
     if not isinstance(data, dict):
         raise SettingsFileError(path, [f"{path}: expected an object of settings, found {type(data).__name__}"])
     return Layer("user file", str(path), data)
+
+
+def read_own_json(path: Path, log: logging.Logger) -> dict[str, Any]:
+    """A JSON object the app wrote itself (state, window place): missing or unreadable gives {} (logged),
+    since it holds nothing a person wrote and the app must start anyway."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable %s (%s)", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_json_atomic(path: Path, values: Mapping[str, Any]) -> None:

@@ -6,7 +6,6 @@ written atomically when the window is hidden or the app quits.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.window_geometry import DEFAULT_SIZE, Rect, place_window, screen_setup_key
-from desktop.services.settings_files import write_json_atomic
+from desktop.services.settings_files import read_own_json, write_json_atomic
 
 log = logging.getLogger("desktop.ui")
 #: The widget's side drawer (``rc-adapter-syncSize``): 300 px wide closed, 600 px open.
@@ -48,14 +47,7 @@ class WindowPlacement:
         window.resize(*DEFAULT_SIZE)  # until restore() puts it where it was
 
     def _read(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable %s (%s)", self.path, exc)
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_own_json(self.path, log)
 
     def setup_key(self) -> str:
         return _setup_key()

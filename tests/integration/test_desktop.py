@@ -35,6 +35,24 @@ async def signed_in_and_ready(app: AppUnderTest) -> None:
                      app.events("rc-dialer-status-notify")[-1].get("ready"), 20, "the dialer")
 
 
+def started_controller(tmp_path: Path, tls, argv: list[str], *, tray: bool):
+    """The app's controller over ``argv`` (data in tmp_path/data, no IT policy), its first window loading."""
+    from desktop.services.settings_loader import load_settings
+    from desktop.ui.controller import AppController
+
+    data = tmp_path / "data"
+    argv = [*argv, "--data-dir", str(data)]
+
+    def load(words):
+        return load_settings(words, {}, data, policy_path=tmp_path / "no-policy.json")
+
+    controller = AppController(load(argv), argv, load, log_path=str(tmp_path / "log"), extra_ca_file=Path(tls[1]),
+                               tray_available=lambda: tray)
+    controller.window.load_widget()
+    controller.start(controller.window)
+    return controller, AppUnderTest.attach(controller.window)
+
+
 def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, browser) -> None:
     async def scenario(app: AppUnderTest) -> None:
         window = app.window
@@ -300,24 +318,12 @@ def test_linux_notifications_go_to_the_desktop_and_a_click_shows_the_window(run_
 
 @pytest.mark.parametrize("tray", [False, True], ids=["no-tray", "tray"])
 def test_start_minimized(qapp, loop, tmp_path, tls, platform, redirect_port, tray: bool) -> None:
-    from desktop.services.settings_loader import load_settings
-    from desktop.ui.controller import AppController
     from tests.integration.conftest import app_argv
 
-    data = tmp_path / "data"
-    argv = [*app_argv(platform, redirect_port), "--data-dir", str(data), "--minimized"]
-
-    def load(words):
-        return load_settings(words, {}, data, policy_path=tmp_path / "no-policy.json")
-
-    controller = AppController(load(argv), argv, load, log_path=str(tmp_path / "log"), extra_ca_file=Path(tls[1]),
-                               tray_available=lambda: tray)
-
     async def scenario() -> None:
+        controller, app = started_controller(tmp_path, tls, [*app_argv(platform, redirect_port), "--minimized"],
+                                             tray=tray)
         window = controller.window
-        window.load_widget()
-        controller.start(window)
-        app = AppUnderTest.attach(window)
         await wait_until(lambda: app.events("rc-login-status-notify"), 20, "the widget to run while hidden")
         if tray:  # hidden in the tray; the tray's Show brings it up
             assert not window.isVisible() and controller.tray.status_lines()[0] == "Custom: signed out"
@@ -338,8 +344,6 @@ def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platfor
     """Through the AppController, as the app runs: the tray follows the call, the widget's own web
     notifications reach the desktop through the profile's presenter, and clicking one shows the window."""
     from desktop.core.call_state import PhoneState
-    from desktop.services.settings_loader import load_settings
-    from desktop.ui.controller import AppController
     from desktop.ui.tray import state_icon
     from tests.integration.conftest import app_argv
     from tests.support.notification_server import FakeNotificationServer, PrivateBus
@@ -347,20 +351,10 @@ def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platfor
     bus = PrivateBus(tmp_path)
     server = FakeNotificationServer(bus.address)
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
-    data = tmp_path / "data"
-    argv = [*app_argv(platform, redirect_port), "--data-dir", str(data)]
-
-    def load(words):
-        return load_settings(words, {}, data, policy_path=tmp_path / "no-policy.json")
-
-    controller = AppController(load(argv), argv, load, log_path=str(tmp_path / "log"), extra_ca_file=Path(tls[1]),
-                               tray_available=lambda: True)
 
     async def scenario() -> None:
+        controller, app = started_controller(tmp_path, tls, app_argv(platform, redirect_port), tray=True)
         window = controller.window
-        window.load_widget()
-        controller.start(window)
-        app = AppUnderTest.attach(window)
         await wait_until(lambda: app.events("rc-login-status-notify"), 20, "the widget")
         await signed_in_and_ready(app)
         tray = controller.tray
