@@ -139,9 +139,10 @@ def run_app(qapp: QApplication, loop: QtLoop, tmp_path: Path, tls: tuple[Any, Pa
 
     def run(scenario: Callable[[AppUnderTest], Awaitable[None]], *, client_id: str | None = CLIENT_ID,
             start: bool = True, policy: Policy = NO_POLICY, layers: Sequence[Layer] = (),
-            argv: list[str] | None = None) -> None:
+            argv: list[str] | None = None, settings_path: Path | None = None) -> None:
         words = argv if argv is not None else app_argv(platform, redirect_port, client_id=client_id)
-        app = AppUnderTest(qapp, words, tmp_path / "data", tls[1], policy=policy, layers=layers)
+        app = AppUnderTest(qapp, words, tmp_path / "data", tls[1], policy=policy, layers=layers,
+                           settings_path=settings_path)
 
         async def wrapped() -> None:
             try:

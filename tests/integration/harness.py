@@ -42,7 +42,7 @@ class AppUnderTest:
 
     def __init__(self, qapp: QApplication, argv: list[str], data_dir: Path, ca_file: Path, *,
                  policy: Policy = NO_POLICY, layers: Sequence[Layer] = (),
-                 profile: QWebEngineProfile | None = None) -> None:
+                 profile: QWebEngineProfile | None = None, settings_path: Path | None = None) -> None:
         self.options, resolution, _ = parse_settings([*argv, "--data-dir", str(data_dir)], data_dir, policy=policy,
                                                      layers=layers)
         # A "restart" in the same process reuses the profile: Qt 6.12 does not apply the extra CA to a second
@@ -50,7 +50,7 @@ class AppUnderTest:
         self.profile = profile or create_profile(self.options.profile_name, self.options.data_dir, qapp,
                                                  extra_ca_file=ca_file, memory_cache=self.options.auth_mode != "pkce")
         self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"),
-                                 resolution=resolution, extra_ca_file=ca_file)
+                                 resolution=resolution, extra_ca_file=ca_file, settings_path=settings_path)
         self.messages: list[dict[str, Any]] = []
         self.window.bridge.message_received.connect(self.messages.append)
         self.loaded: list[bool] = []

@@ -388,3 +388,21 @@ def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platfor
     finally:
         server.stop()
         bus.stop()
+
+
+def test_toggles_are_saved_and_it_locks_are_shown(run_app, tmp_path) -> None:
+    from desktop.core.settings import Policy
+
+    settings_path = tmp_path / "settings.json"
+
+    async def scenario(app: AppUnderTest) -> None:
+        toggles = app.window.desk.toggles
+        toggles["always_on_top"].setChecked(True)
+        toggles["raise_on_ring"].setChecked(False)
+        assert json.loads(settings_path.read_text()) == {"always_on_top": True, "raise_on_ring": False}
+        assert not app.window.options.desktop.raise_on_ring
+        # IT locked notifications on: shown, checked, not changeable here.
+        locked = toggles["notifications"]
+        assert not locked.isEnabled() and locked.isChecked() and "set by IT policy" in locked.text()
+
+    run_app(scenario, settings_path=settings_path, policy=Policy("policy.json", {"notifications": True}))
