@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtWidgets import QApplication
+
 from desktop.core.call_state import CALL_EVENTS, RING, CallBook, call_id, message_notification, ring_notification
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ class CallMonitor:
         window.notifier.notify(ring_notification(call))
         if window.options.desktop.raise_on_ring:
             window.bring_to_front()
+        # Where the desktop refuses to hand focus over (focus-stealing prevention), the task bar entry flashes.
+        QApplication.alert(window)
 
     def clear(self) -> None:
         """The renderer that held the calls is gone."""

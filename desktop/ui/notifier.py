@@ -105,6 +105,7 @@ class Notifier(QObject):
         self.notify(Notification("web", notification.title(), notification.message()), notification)
 
     def _clicked(self, web: QWebEngineNotification | None) -> None:
+        log.info("notification clicked: showing the window")
         if web is not None and web in self._web:
             web.click()  # the page's onclick runs, as in a browser
         self.activated.emit()

@@ -174,3 +174,28 @@ def test_a_second_start_hands_its_link_to_the_running_one(setup, tmp_path: Path)
     after = Running(argv, env, log_file)
     after.wait_for("widget login status: signed in")
     assert after.terminate() == 0
+
+
+def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(setup, tmp_path: Path) -> None:
+    from tests.support.notification_server import FakeNotificationServer, PrivateBus
+
+    argv, env, log_file = signing_in(setup, tmp_path)
+    # ringWhenReady is read by the fake widget only: a call comes in once it is signed in and ready.
+    widget = argv.index("--widget-url") + 1
+    argv[widget] += "&ringWhenReady=%2B16505550123"
+    bus = PrivateBus(tmp_path)
+    server = FakeNotificationServer(bus.address)
+    try:
+        app = Running(argv, dict(env, DBUS_SESSION_BUS_ADDRESS=bus.address), log_file)
+        app.wait_for("call notification shown (dbus)")
+        assert [(c["summary"], c["body"]) for c in server.calls] == [("Incoming call", "E2E Caller (+16505550123)")]
+        assert "phone state: ringing" in app.log()
+        server.click(server.calls[0]["id"])
+        app.wait_for("notification clicked: showing the window")
+        assert app.terminate() == 0
+        # Who called is for the person, not for the log file (the test's own widget URL carries the number).
+        logged = [line for line in log_file.read_text().splitlines() if "loading the widget from" not in line]
+        assert not [line for line in logged if "6505550123" in line or "E2E Caller" in line]
+    finally:
+        server.stop()
+        bus.stop()

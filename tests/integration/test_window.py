@@ -215,3 +215,16 @@ def test_toggles_are_saved_and_it_locks_are_shown(run_app, tmp_path) -> None:
         assert not locked.isEnabled() and locked.isChecked() and "set by IT policy" in locked.text()
 
     run_app(scenario, settings_path=settings_path, policy=Policy("policy.json", {"notifications": True}))
+
+
+def test_autostart_set_in_settings_is_made_true_at_start(run_app, tmp_path: Path, monkeypatch) -> None:
+    from desktop.core.settings import Layer
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    entry = tmp_path / "config" / "autostart" / "embeddable-desktop.desktop"
+
+    async def scenario(app: AppUnderTest) -> None:
+        assert entry.exists() and app.window.desk.toggles["autostart"].isChecked()
+
+    # Set by IT (or by the person's file): the entry is created at start, without a click.
+    run_app(scenario, layers=[Layer("file", "settings.json", {"autostart": True})])
