@@ -30,9 +30,12 @@ _PLAIN_WORDS: dict[int, str] = {
     -107: "A secure connection to {host} could not be made.",
     -113: "A secure connection to {host} could not be made (no common protocol or cipher).",
     -20: "The page was blocked (by IT policy or a filter).",
+    -310: "{host} sends the page round in a loop of redirects.",
+    -312: "The port in the address of {host} is one that browsers refuse for safety.",
+    -324: "{host} closed the connection without sending the page.",
 }
 #: Errors that waiting cannot fix: retrying by itself would only hide them (Retry stays offered).
-_NO_AUTOMATIC_RETRY = frozenset({-20, -127})
+_NO_AUTOMATIC_RETRY = frozenset({-20, -127, -312})
 #: Seconds between automatic attempts: quick at first (a blip), then about once a minute.
 RETRY_DELAYS = (2.0, 5.0, 10.0, 30.0, 60.0)
 
@@ -57,13 +60,14 @@ def describe_load_failure(url: str, domain: str, code: int, reason: str) -> Load
                 f"account ({technical}). Check the computer's date and time, and ask IT about the network "
                 "(a proxy that inspects traffic needs its CA installed).")
         return LoadFailure(WidgetLoadFailed(text, help_hint=f"Address: {where}"), retry_by_itself=False)
-    if domain == "HttpErrorDomain":
+    if domain == "HttpErrorDomain" and code > 0:  # an HTTP status; Qt files net errors -300..-399 here too
         text = f"{host} answered with an error (HTTP {code}) instead of the phone."
         return LoadFailure(WidgetLoadFailed(text, help_hint=f"Address: {where}"), retry_by_itself=code >= 500)
     sentence = _PLAIN_WORDS.get(code, "The phone could not be loaded from {host}.").format(host=host)
     text = f"{sentence} ({technical})"
-    hint = f"Address: {where}. The app tries again by itself when the network is back."
-    return LoadFailure(WidgetLoadFailed(text, help_hint=hint), retry_by_itself=code not in _NO_AUTOMATIC_RETRY)
+    retry = code not in _NO_AUTOMATIC_RETRY
+    hint = f"Address: {where}." + (" The app tries again by itself when the network is back." if retry else "")
+    return LoadFailure(WidgetLoadFailed(text, help_hint=hint), retry_by_itself=retry)
 
 
 def retry_delay(attempt: int) -> float:

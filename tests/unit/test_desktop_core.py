@@ -83,6 +83,12 @@ def test_certificate_and_http_failures() -> None:
     http = describe_load_failure("https://phone.example.com/a", "HttpErrorDomain", 503, "")
     assert "HTTP 503" in http.error.message and http.retry_by_itself
     assert not describe_load_failure("https://p.example.com/a", "HttpErrorDomain", 404, "").retry_by_itself
+    # Qt puts Chromium's net errors -300..-399 in the HTTP domain too: they are not HTTP statuses.
+    unsafe = describe_load_failure("https://p.example.com:9/a", "HttpErrorDomain", -312, "net::ERR_UNSAFE_PORT")
+    assert "browsers refuse for safety" in unsafe.error.message and "HTTP -312" not in unsafe.error.message
+    assert not unsafe.retry_by_itself and "tries again" not in str(unsafe.error)
+    empty = describe_load_failure("https://p.example.com/a", "HttpErrorDomain", -324, "net::ERR_EMPTY_RESPONSE")
+    assert "closed the connection" in empty.error.message and empty.retry_by_itself
     assert [retry_delay(n) for n in (0, 1, 4, 50)] == [2.0, 5.0, 60.0, 60.0]
 
 
