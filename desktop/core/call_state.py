@@ -86,6 +86,10 @@ class CallBook:
     def ids(self) -> set[str]:
         return set(self._calls)
 
+    @property
+    def ringing_ids(self) -> set[str]:
+        return {key for key, (ringing, _) in self._calls.items() if ringing}
+
     def __bool__(self) -> bool:
         return bool(self._calls)
 

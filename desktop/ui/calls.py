@@ -24,6 +24,7 @@ class CallMonitor:
         self._window = window
         self.book = CallBook()
         self.base_title = window.windowTitle()
+        self._announced: set[str] = set()  # rings with a notification up
 
     def handles(self, kind: str) -> bool:
         return kind in CALL_EVENTS or kind == INBOUND_MESSAGE
@@ -40,21 +41,30 @@ class CallMonitor:
         changed = self.book.apply(kind, message.get("call"))
         if new_ring:
             self._ring(message.get("call"))
+        self._withdraw_answered()
         if changed:
             log.info("phone state: %s (%d call(s))", self.book.state.value, len(self.book.ids))
             self.refresh()
 
     def _ring(self, call: object) -> None:
         window = self._window
-        window.notifier.notify(ring_notification(call))
+        self._announced.add(call_id(call))
+        window.notifier.notify(ring_notification(call), key=call_id(call))
         if window.options.desktop.raise_on_ring:
             window.bring_to_front()
         # Where the desktop refuses to hand focus over (focus-stealing prevention), the task bar entry flashes.
         QApplication.alert(window)
 
+    def _withdraw_answered(self) -> None:
+        """A ring that was answered, missed or ended takes its notification down (no stale "Incoming call")."""
+        for key in self._announced - self.book.ringing_ids:
+            self._window.notifier.withdraw(key)
+        self._announced &= self.book.ringing_ids
+
     def clear(self) -> None:
         """The renderer that held the calls is gone."""
         self.book.clear()
+        self._withdraw_answered()
         self.refresh()
 
     def refresh(self) -> None:

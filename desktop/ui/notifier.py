@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("desktop.notify")
 #: How long a tray message stays up (ms).
 SHOW_MS = 10_000
+#: Seconds before the desktop's notification service is tried again after it failed.
+DBUS_RETRY_S = 30
 
 
 class Notifier(QObject):
@@ -39,47 +42,93 @@ class Notifier(QObject):
         super().__init__()
         self._tray = tray
         self._enabled = enabled
+        self._bus = bus
         self._dbus: FreedesktopNotifications | None = None
-        if bus is not None:
-            from desktop.services.freedesktop_notifications import FreedesktopNotifications
-
-            self._dbus = FreedesktopNotifications(APP_NAME, APP_ID, self._dbus_clicked, bus=bus)
+        self._dbus_down_until = 0.0  # after a failure, the tray (or the log) until then; then D-Bus again
+        self._tasks: set[asyncio.Task[None]] = set()
         self._web: list[QWebEngineNotification] = []  # kept alive until closed (Qt hands over ownership)
         self._by_id: dict[int, QWebEngineNotification | None] = {}  # D-Bus id -> its web notification
+        self._by_key: dict[str, int] = {}  # e.g. a call's id -> its notification, to take it down later
         self._last_web: QWebEngineNotification | None = None  # what a click on the tray message belongs to
         #: Every notification delivered, with the way it went, newest last (tests read it).
         self.delivered: list[tuple[str, Notification]] = []
         if tray is not None and tray.icon is not None:
             tray.icon.messageClicked.connect(self._tray_clicked)
 
-    def notify(self, notification: Notification, web: QWebEngineNotification | None = None) -> None:
+    def notify(self, notification: Notification, web: QWebEngineNotification | None = None,
+               key: str | None = None) -> None:
+        """Show ``notification``; ``key`` names it for :meth:`withdraw` (a ring, by call id)."""
         if notification.kind != "app" and not self._enabled():
             log.info("%s notification not shown: notifications are off", notification.kind)
             return
-        if self._dbus is not None:
+        service = self._dbus_service()
+        if service is not None:
             try:
-                asyncio.get_running_loop()
+                task = asyncio.ensure_future(self._via_dbus(service, notification, web, key))
             except RuntimeError:
                 pass  # no event loop (a test without one): the tray or the log
             else:
-                asyncio.ensure_future(self._via_dbus(notification, web))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
                 return
         self._via_tray(notification, web)
 
-    async def _via_dbus(self, notification: Notification, web: QWebEngineNotification | None) -> None:
-        assert self._dbus is not None
-        if await self._dbus.available():
-            urgency = 2 if notification.kind == "call" else 1
-            try:
-                notification_id = await self._dbus.notify(notification.title, notification.body, urgency=urgency)
-            except (OSError, RuntimeError) as exc:
-                log.warning("the desktop's notification service failed (%s); using the tray", exc)
-            else:
-                self._by_id[notification_id] = web
-                self._record("dbus", notification)
-                return
-        self._dbus = None  # not here, or gone: do not ask again for every ring
-        self._via_tray(notification, web)
+    def _dbus_service(self) -> FreedesktopNotifications | None:
+        if self._bus is None or time.monotonic() < self._dbus_down_until:
+            return None
+        if self._dbus is None:
+            from desktop.services.freedesktop_notifications import FreedesktopNotifications
+
+            self._dbus = FreedesktopNotifications(APP_NAME, APP_ID, self._dbus_clicked, bus=self._bus,
+                                                  on_closed=self._dbus_closed)
+        return self._dbus
+
+    async def _via_dbus(self, service: FreedesktopNotifications, notification: Notification,
+                        web: QWebEngineNotification | None, key: str | None) -> None:
+        from desktop.services.freedesktop_notifications import URGENCY_CRITICAL, NotificationsUnavailable
+
+        try:
+            if not await service.available():
+                raise NotificationsUnavailable("no notification service")
+            urgency = URGENCY_CRITICAL if notification.kind == "call" else 1
+            notification_id = await service.notify(notification.title, notification.body, urgency=urgency)
+        except NotificationsUnavailable as exc:
+            log.warning("the desktop's notification service cannot be used (%s); the tray until it is tried "
+                        "again in %d s", exc, DBUS_RETRY_S)
+            await self._dbus_lost(service)
+            self._via_tray(notification, web)
+            return
+        self._by_id[notification_id] = web
+        if key is not None:
+            self._by_key[key] = notification_id
+        self._record("dbus", notification)
+
+    async def _dbus_lost(self, service: FreedesktopNotifications) -> None:
+        self._dbus_down_until = time.monotonic() + DBUS_RETRY_S
+        if self._dbus is service:
+            self._dbus = None  # a fresh connection next time (gnome-shell restarted, say)
+        await service.aclose()
+
+    def withdraw(self, key: str) -> None:
+        """Take down the notification named ``key`` (the call stopped ringing); tray messages go by themselves."""
+        notification_id = self._by_key.pop(key, None)
+        service = self._dbus
+        if notification_id is None or service is None:
+            return
+        try:
+            task = asyncio.ensure_future(self._close(service, notification_id))
+        except RuntimeError:  # no event loop: it expires by itself
+            return
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _close(self, service: FreedesktopNotifications, notification_id: int) -> None:
+        from desktop.services.freedesktop_notifications import NotificationsUnavailable
+
+        try:
+            await service.close(notification_id)
+        except NotificationsUnavailable as exc:
+            log.info("could not take a notification down (%s)", exc)
 
     def _via_tray(self, notification: Notification, web: QWebEngineNotification | None) -> None:
         if self._tray is not None and self._tray.icon is not None and QSystemTrayIcon.supportsMessages():
@@ -115,8 +164,17 @@ class Notifier(QObject):
 
     def _dbus_clicked(self, notification_id: int) -> None:
         if notification_id in self._by_id:
-            self._clicked(self._by_id.pop(notification_id))
+            self._clicked(self._by_id[notification_id])
+
+    def _dbus_closed(self, notification_id: int) -> None:
+        self._by_id.pop(notification_id, None)
+        for key in [k for k, v in self._by_key.items() if v == notification_id]:
+            del self._by_key[key]
 
     async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._dbus is not None:
             await self._dbus.aclose()
+            self._dbus = None

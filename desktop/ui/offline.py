@@ -68,7 +68,9 @@ class OfflineScreen(QWidget):
             info.reachabilityChanged.connect(self._reachability_changed)
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
-        if self.failure is not None and reachability == QNetworkInformation.Reachability.Online:
+        # Only failures that waiting can fix (not a certificate error, not the too-many-crashes screen).
+        if (self.failure is not None and self.failure.retry_by_itself
+                and reachability == QNetworkInformation.Reachability.Online):
             log.info("the network is back: loading the phone again")
             self.retry()
 
@@ -113,6 +115,11 @@ class OfflineScreen(QWidget):
         self._attempt = 0
         self.timer.stop()
         self._stack.setCurrentWidget(self._view)
+
+    def stop(self) -> None:
+        """The window is going away: no more attempts."""
+        self.failure = None
+        self.timer.stop()
 
     def retry(self) -> None:
         self.timer.stop()

@@ -53,11 +53,17 @@ class CrashRecovery:
         QTimer.singleShot(int(delay * 1000), self._window, self.reload)  # not after the window is gone
 
     def reload(self) -> None:
+        """After a crash: load the phone again, asking first if it died during a call."""
         window = self._window
-        if window.active_calls and not window.confirm(
-                "Reload the phone during a call?", "A call is active. Reloading the phone ends it. Reload now?"):
-            return
+        during_call = bool(window.calls.book)
         window.calls.clear()  # the renderer that held those calls is gone
+        if during_call and not window.confirm(
+                "Load the phone again?",
+                "The phone stopped during a call, and the call was cut off. Load the phone again now?"):
+            # Not now: the screen with Retry, never a dead phone that still says "On call".
+            window.offline.show_failure(LoadFailure(WidgetLoadFailed(
+                "The phone stopped during a call. Press Retry when you want it back."), retry_by_itself=False))
+            return
         window.spawn(self._reload_after_cancel())
 
     async def _reload_after_cancel(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
 
     # --- helpers ----------------------------------------------------------------------------------
     def bring_to_front(self) -> None:
+        log.info("window brought to the front")
         if self.isMinimized():
             self.showNormal()
         self.show()
@@ -225,7 +227,14 @@ class MainWindow(QMainWindow):
         task.add_done_callback(self._tasks.discard)
 
     async def shutdown(self) -> None:
-        """Close the listener and any login window; the app then deletes the page before the profile."""
+        """Stop everything this window started; the app then deletes the page before the profile."""
+        import asyncio
+
+        self.offline.stop()
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected by an earlier shutdown
+            self.bridge.message_received.disconnect(self.events.on_message)  # a closing phone rings no more
+        for task in self._tasks - {asyncio.current_task()}:  # (a switch runs in one of them)
+            task.cancel()
         if self.login is not None:
             await self.login.aclose()
         self.links.close_popups()

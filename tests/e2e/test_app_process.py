@@ -185,17 +185,27 @@ def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(setup, tmp_path:
     argv[widget] += "&ringWhenReady=%2B16505550123"
     bus = PrivateBus(tmp_path)
     server = FakeNotificationServer(bus.address)
+    # Minimized, and a ring does not bring the window up by itself: only the click on the notification may.
+    env = dict(env, DBUS_SESSION_BUS_ADDRESS=bus.address, EMBEDDABLE_DESKTOP_RAISE_ON_RING="false")
+    app = Running([*argv, "--minimized"], env, log_file)
     try:
-        app = Running(argv, dict(env, DBUS_SESSION_BUS_ADDRESS=bus.address), log_file)
         app.wait_for("call notification shown (dbus)")
         assert [(c["summary"], c["body"]) for c in server.calls] == [("Incoming call", "E2E Caller (+16505550123)")]
         assert "phone state: ringing" in app.log()
+        # The sign-in hand-off brought the window up once; the ring did not.
+        assert app.log().count("window brought to the front") == 1
         server.click(server.calls[0]["id"])
         app.wait_for("notification clicked: showing the window")
+        deadline = time.monotonic() + 10
+        while app.log().count("window brought to the front") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert app.log().count("window brought to the front") == 2
         assert app.terminate() == 0
         # Who called is for the person, not for the log file (the test's own widget URL carries the number).
         logged = [line for line in log_file.read_text().splitlines() if "loading the widget from" not in line]
         assert not [line for line in logged if "6505550123" in line or "E2E Caller" in line]
     finally:
+        if app.proc.poll() is None:
+            app.proc.kill()
         server.stop()
         bus.stop()

@@ -65,9 +65,16 @@ def test_no_reload_during_a_call_without_asking(run_app) -> None:
         asked: list[str] = []
         app.window.confirm = lambda title, text: asked.append(text) is not None  # answers "no"
         count = statuses(app)
-        app.window.recovery.reload()
-        assert asked and "A call is active" in asked[0]
-        assert statuses(app) == count and app.window.active_calls == {"c1"}
+        app.window.recovery.reload()  # what the crash timer calls
+        assert asked and "stopped during a call" in asked[0]
+        await asyncio.sleep(1.0)
+        assert statuses(app) == count  # not reloaded
+        # The calls died with the renderer: no "On call" for ever, and Retry is offered instead.
+        assert app.window.active_calls == set() and app.window.windowTitle().startswith("Embeddable Desktop")
+        offline = app.window.offline
+        assert app.window.stack.currentWidget() is offline and not offline.timer.isActive()
+        offline.retry_button.click()
+        await wait_until(lambda: statuses(app) > count, 20, "the widget after Retry")
 
     run_app(scenario)
 

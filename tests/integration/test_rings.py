@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.integration.desktop_helpers import js_until, signed_in_and_ready, started_controller
 from tests.integration.harness import AppUnderTest, wait_until
@@ -13,17 +14,20 @@ from tests.integration.harness import AppUnderTest, wait_until
 pytestmark = pytest.mark.webengine
 
 
-def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, browser) -> None:
+def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, browser, monkeypatch) -> None:
     async def scenario(app: AppUnderTest) -> None:
         window = app.window
         await signed_in_and_ready(app)
         base_title = window.windowTitle()
+        alerts: list[object] = []
+        monkeypatch.setattr(QApplication, "alert", lambda widget, ms=0: alerts.append(widget))
         window.hide()  # the agent closed it to the tray
         assert await app.js("__fakeWidgetTest.incomingCall('+16505550123', 'Bob Smith')") is True
         await wait_until(lambda: window.notifier.delivered, what="the ring notification")
         _backend, note = window.notifier.delivered[-1]
         assert (note.kind, note.title, note.body) == ("call", "Incoming call", "Bob Smith (+16505550123)")
         assert window.isVisible()  # brought to the front (raise_on_ring defaults to on)
+        assert alerts == [window]  # and the task bar entry flashes, where the desktop refuses focus
         assert window.windowTitle() == f"Ringing: Bob Smith (+16505550123) — {base_title}"
         # A call is ringing: Reload is refused, with a word why.
         window.desk.reload.trigger()
@@ -111,6 +115,18 @@ def test_linux_notifications_go_to_the_desktop_and_a_click_shows_the_window(run_
         assert not window.isVisible()
         server.click(call["id"])
         await wait_until(window.isVisible, what="the window after the click")
+        # Answered: the "Incoming call" notification is taken down, not left to pile up all day.
+        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "answer"})
+        await wait_until(lambda: server.closed == [call["id"]], what="the ring's notification taken down")
+        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup"})
+        await wait_until(lambda: not window.calls.book, what="the call to end")
+        # The desktop's bus goes away (the session restarts its shell): the next ring still gets through.
+        server.stop()
+        bus.stop()
+        await app.js("__fakeWidgetTest.incomingCall('+16505550199', '')")
+        await wait_until(lambda: len(window.notifier.delivered) == 2, what="the second ring's notification")
+        assert window.notifier.delivered[-1][0] in ("tray", "log")
+        assert window.notifier.delivered[-1][1].body == "+16505550199"
 
     try:
         run_app(scenario)
@@ -139,11 +155,13 @@ def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platfor
         await signed_in_and_ready(app)
         tray = controller.tray
         assert tray.status_lines() == ("Custom: signed in", "No call") and tray.show_hide.text() == "Hide"
-        idle_icon = tray.icon.icon().cacheKey()
+        idle_icon = tray.icon.icon().pixmap(32).toImage()
         await app.js("__fakeWidgetTest.incomingCall('+16505550123', 'Bob Smith')")
         await wait_until(lambda: tray.status_lines()[1] == "Ringing: Bob Smith (+16505550123)", what="the tray")
-        assert tray.icon.icon().cacheKey() != idle_icon
-        assert not state_icon(PhoneState.RINGING).isNull() and "Ringing: Bob Smith" in tray.icon.toolTip()
+        ringing_icon = tray.icon.icon().pixmap(32).toImage()
+        assert ringing_icon != idle_icon and ringing_icon == state_icon(PhoneState.RINGING).pixmap(32).toImage()
+        assert state_icon(PhoneState.ON_CALL).pixmap(32).toImage() not in (idle_icon, ringing_icon)
+        assert "Ringing: Bob Smith" in tray.icon.toolTip()
         await wait_until(lambda: server.calls, what="the ring on the desktop")
         # The widget's own web notification (the page asks for permission like any site).
         await app.js("Notification.requestPermission().then(() => new Notification('Queue alert', {body: 'x'}))")

@@ -122,6 +122,9 @@ def test_closing_without_a_tray_quits_and_with_one_hides(run_app) -> None:
         assert not window.isVisible() and quits == []  # still running, in the tray
         state = json.loads((window.options.data_dir / "state.json").read_text())
         assert state["tray_notice_shown"] == ["all"]
+        await wait_until(lambda: window.notifier.delivered, what="the notice")
+        assert window.notifier.delivered[-1][1].kind == "app" and "keeps running in the tray" in \
+            window.notifier.delivered[-1][1].body
         assert window.tray.first_close_notice(window) is False  # said once, never again
         window.tray.quit_requested.connect(lambda: quits.append(True))
         window.tray.menu.actions()[-1].trigger()  # the tray's Quit

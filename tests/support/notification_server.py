@@ -2,7 +2,8 @@
 
 Starts the system's ``dbus-daemon`` on a socket in a temporary folder (never the person's session bus) and
 answers ``Notify`` like a notification daemon: it records each call and returns increasing ids. A test may
-send ``ActionInvoked`` as a click would. The server speaks D-Bus with jeepney in a thread of its own.
+send ``ActionInvoked`` as a click would; ``CloseNotification`` is answered with ``NotificationClosed``. The
+server speaks D-Bus with jeepney in a thread of its own.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class FakeNotificationServer:
         reply = self.connection.send_and_get_reply(message_bus.RequestName(BUS_NAME))
         assert reply.body[0] == 1, "could not own org.freedesktop.Notifications"
         self.calls: list[dict[str, Any]] = []
+        #: Ids taken down with CloseNotification, in order.
+        self.closed: list[int] = []
         self._next_id = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="fake-notifications", daemon=True)
@@ -70,6 +73,13 @@ class FakeNotificationServer:
                                    "actions": list(actions), "hints": {k: v[1] for k, v in hints.items()},
                                    "timeout": timeout})
                 self.connection.send(new_method_return(message, "u", (self._next_id,)))
+            elif member == "CloseNotification":
+                (notification_id,) = message.body
+                self.closed.append(notification_id)
+                self.connection.send(new_method_return(message))
+                # As a real server does: reason 3, "closed by a call to CloseNotification".
+                address = DBusAddress(PATH, interface=BUS_NAME)
+                self.connection.send(new_signal(address, "NotificationClosed", "uu", (notification_id, 3)))
             elif member == "GetCapabilities":
                 self.connection.send(new_method_return(message, "as", (["actions", "body"],)))
 

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.freedesktop_notifications import URGENCY_CRITICAL, FreedesktopNotifications
+from desktop.services.freedesktop_notifications import (
+    URGENCY_CRITICAL,
+    FreedesktopNotifications,
+    NotificationsUnavailable,
+)
 from tests.support.notification_server import FakeNotificationServer, PrivateBus
 
 
@@ -59,3 +63,48 @@ def test_no_server_or_no_bus_means_unavailable(bus: PrivateBus, tmp_path: Path) 
 
     assert asyncio.run(scenario(bus.address)) is False  # a bus, but nobody serves notifications on it
     assert asyncio.run(scenario(f"unix:path={tmp_path}/no-such-bus")) is False
+
+
+def test_close_and_the_closed_signal(bus: PrivateBus) -> None:
+    server = FakeNotificationServer(bus.address)
+    closed: list[int] = []
+
+    async def scenario() -> None:
+        notifications = FreedesktopNotifications("App", "app", lambda _: None, bus=bus.address,
+                                                 on_closed=closed.append)
+        assert await notifications.available()
+        notification_id = await notifications.notify("Incoming call", "Bob")
+        await notifications.close(notification_id)
+        for _ in range(100):
+            if closed:
+                break
+            await asyncio.sleep(0.02)
+        await notifications.aclose()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert server.closed == [1] and closed == [1]
+
+
+def test_a_bus_that_goes_away_is_reported_not_raised_raw(bus: PrivateBus) -> None:
+    server = FakeNotificationServer(bus.address)
+
+    async def scenario() -> str:
+        notifications = FreedesktopNotifications("App", "app", lambda _: None, bus=bus.address)
+        assert await notifications.available()
+        await notifications.notify("first", "ok")
+        server.stop()
+        bus.stop()  # the desktop session's bus dies (or gnome-shell restarts)
+        await asyncio.sleep(0.2)
+        try:
+            await notifications.notify("second", "lost?")
+        except NotificationsUnavailable as exc:
+            return str(exc)
+        finally:
+            await notifications.aclose()
+        return "no error"
+
+    message = asyncio.run(scenario())
+    assert message.startswith("Notify: ")  # one kind of error, naming the call, whatever jeepney raised
