@@ -23,8 +23,22 @@ def bus(tmp_path: Path) -> Iterator[PrivateBus]:
     private.stop()
 
 
-def test_notify_and_click(bus: PrivateBus) -> None:
-    server = FakeNotificationServer(bus.address)
+@pytest.fixture
+def server(bus: PrivateBus) -> Iterator[FakeNotificationServer]:
+    fake = FakeNotificationServer(bus.address)
+    yield fake
+    fake.stop()
+
+
+async def eventually(items: list[int]) -> None:
+    """Wait (up to 2 s) for a signal from the bus to have added to ``items``."""
+    for _ in range(100):
+        if items:
+            return
+        await asyncio.sleep(0.02)
+
+
+def test_notify_and_click(bus: PrivateBus, server: FakeNotificationServer) -> None:
     clicked: list[int] = []
 
     async def scenario() -> None:
@@ -35,16 +49,10 @@ def test_notify_and_click(bus: PrivateBus) -> None:
         second = await notifications.notify("New message", "Running late")
         assert (first, second) == (1, 2)
         server.click(first)
-        for _ in range(100):
-            if clicked:
-                break
-            await asyncio.sleep(0.02)
+        await eventually(clicked)
         await notifications.aclose()
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        server.stop()
+    asyncio.run(scenario())
     assert clicked == [1]
     call = server.calls[0]
     assert (call["app"], call["summary"], call["body"], call["actions"]) == \
@@ -65,8 +73,7 @@ def test_no_server_or_no_bus_means_unavailable(bus: PrivateBus, tmp_path: Path) 
     assert asyncio.run(scenario(f"unix:path={tmp_path}/no-such-bus")) is False
 
 
-def test_close_and_the_closed_signal(bus: PrivateBus) -> None:
-    server = FakeNotificationServer(bus.address)
+def test_close_and_the_closed_signal(bus: PrivateBus, server: FakeNotificationServer) -> None:
     closed: list[int] = []
 
     async def scenario() -> None:
@@ -75,21 +82,14 @@ def test_close_and_the_closed_signal(bus: PrivateBus) -> None:
         assert await notifications.available()
         notification_id = await notifications.notify("Incoming call", "Bob")
         await notifications.close(notification_id)
-        for _ in range(100):
-            if closed:
-                break
-            await asyncio.sleep(0.02)
+        await eventually(closed)
         await notifications.aclose()
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        server.stop()
+    asyncio.run(scenario())
     assert server.closed == [1] and closed == [1]
 
 
-def test_a_bus_that_goes_away_is_reported_not_raised_raw(bus: PrivateBus) -> None:
-    server = FakeNotificationServer(bus.address)
+def test_a_bus_that_goes_away_is_reported_not_raised_raw(bus: PrivateBus, server: FakeNotificationServer) -> None:
 
     async def scenario() -> str:
         notifications = FreedesktopNotifications("App", "app", lambda _: None, bus=bus.address)
