@@ -15,7 +15,6 @@ import argparse
 import os
 import socket
 import ssl
-import statistics
 import sys
 import tempfile
 import time
@@ -29,9 +28,8 @@ import httpx  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import tests.conftest  # noqa: E402, F401 - offscreen platform and Chromium flags
-from tests.fakes.platform import FakeClient, FakePlatform  # noqa: E402
-from tests.fakes.tls import make_server_tls  # noqa: E402
-from tests.integration.conftest import CLIENT_ID, QtLoop, app_argv, free_port  # noqa: E402
+from benchmarks.stand_ins import app_on_stand_ins, report  # noqa: E402
+from tests.integration.conftest import QtLoop  # noqa: E402
 from tests.integration.harness import AppUnderTest, in_thread, wait_until  # noqa: E402
 
 
@@ -46,6 +44,37 @@ def visit(url: str) -> float:
     return sent
 
 
+async def measure(app: AppUnderTest, ca: Path, rounds: int, handoffs: list[float],
+                  baselines: list[float]) -> None:
+    async def stamp(kind: str) -> float:
+        return float((await app.widget_state())["arrivedAt"].get(kind, 0))
+
+    app.start()
+    await app.wait_loaded()
+    for _ in range(rounds):
+        count = len(app.events("rc-login-popup-notify"))
+        await app.click("#sign-in")
+        await wait_until(lambda c=count: len(app.events("rc-login-popup-notify")) > c)
+        await wait_until(app.window.login_pending)
+        uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(ca))) as client:
+            location = (await in_thread(client.get, uri)).headers["location"]
+        sent = await in_thread(visit, location)
+        await wait_until(lambda: not app.window.login_pending())
+        await wait_until(app.signed_in, 20)
+        handoffs.append(await stamp("callbackUri") - sent)
+        sent = time.time() * 1000
+        app.window.bridge.post({"type": "rc-adapter-new-sms", "phoneNumber": "+15550100"})
+        for _ in range(200):
+            got = await stamp("rc-adapter-new-sms")
+            if got >= sent:
+                break
+        baselines.append(got - sent)
+        app.window.bridge.post({"type": "rc-adapter-logout"})
+        await wait_until(lambda: not app.signed_in(), 20)
+    await app.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
@@ -54,49 +83,9 @@ def main() -> int:
     loop = QtLoop(qapp)
     handoffs: list[float] = []
     baselines: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        context, ca = make_server_tls(Path(tmp) / "tls")
-        port = free_port()
-        os.environ["SCRIPTED_BROWSER_LOG"] = str(Path(tmp) / "browser.jsonl")
-        with FakePlatform(context, {}) as platform:
-            platform.register_client(CLIENT_ID, FakeClient(redirect_uris=[f"http://127.0.0.1:{port}/oauth/callback"]))
-            app = AppUnderTest(qapp, app_argv(platform, port), Path(tmp) / "data", ca)
-
-            async def stamp(kind: str) -> float:
-                return float((await app.widget_state())["arrivedAt"].get(kind, 0))
-
-            async def rounds() -> None:
-                app.start()
-                await app.wait_loaded()
-                for _ in range(args.rounds):
-                    count = len(app.events("rc-login-popup-notify"))
-                    await app.click("#sign-in")
-                    await wait_until(lambda c=count: len(app.events("rc-login-popup-notify")) > c)
-                    await wait_until(app.window.login_pending)
-                    uri = app.events("rc-login-popup-notify")[-1]["oAuthUri"]
-                    with httpx.Client(verify=ssl.create_default_context(cafile=str(ca))) as client:
-                        location = (await in_thread(client.get, uri)).headers["location"]
-                    sent = await in_thread(visit, location)
-                    await wait_until(lambda: not app.window.login_pending())
-                    await wait_until(app.signed_in, 20)
-                    handoffs.append(await stamp("callbackUri") - sent)
-                    sent = time.time() * 1000
-                    app.window.bridge.post({"type": "rc-adapter-new-sms", "phoneNumber": "+15550100"})
-                    for _ in range(200):
-                        got = await stamp("rc-adapter-new-sms")
-                        if got >= sent:
-                            break
-                    baselines.append(got - sent)
-                    app.window.bridge.post({"type": "rc-adapter-logout"})
-                    await wait_until(lambda: not app.signed_in(), 20)
-                await app.close()
-
-            loop.run_until_complete(rounds(), timeout=60 + 20 * args.rounds)
-    hand, base = statistics.median(handoffs), statistics.median(baselines)
-    print(f"callback request -> widget listener   median {hand:6.2f} ms   max {max(handoffs):6.2f} ms  "
-          f"({args.rounds} rounds)")
-    print(f"baseline: bridge post -> listener     median {base:6.2f} ms   max {max(baselines):6.2f} ms")
-    print(f"ratio {hand / base:.2f}x")
+    with tempfile.TemporaryDirectory() as tmp, app_on_stand_ins(qapp, Path(tmp)) as (app, ca):
+        loop.run_until_complete(measure(app, ca, args.rounds, handoffs, baselines), timeout=60 + 20 * args.rounds)
+    report("callback request -> widget listener", handoffs, "bridge post -> listener", baselines)
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,9 +27,7 @@ import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import tests.conftest  # noqa: E402, F401 - offscreen platform, Chromium flags, no session bus
-from tests.fakes.platform import FakeClient, FakePlatform  # noqa: E402
-from tests.fakes.tls import make_server_tls  # noqa: E402
-from tests.integration.conftest import CLIENT_ID, app_argv, free_port  # noqa: E402
+from benchmarks.stand_ins import app_on_stand_ins, report  # noqa: E402
 from tests.integration.harness import AppUnderTest, wait_until  # noqa: E402
 from tests.support.notification_server import FakeNotificationServer, PrivateBus  # noqa: E402
 
@@ -90,28 +87,17 @@ def main() -> int:
     rings: list[float] = []
     baselines: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        context, ca = make_server_tls(Path(tmp) / "tls")
-        os.environ["SCRIPTED_BROWSER_CA"] = str(ca)
-        os.environ["SCRIPTED_BROWSER_LOG"] = str(Path(tmp) / "browser.jsonl")
-        port = free_port()
         bus = PrivateBus(Path(tmp))
         server = FakeNotificationServer(bus.address)
         os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.address
-        with FakePlatform(context, {}) as platform:
-            platform.register_client(CLIENT_ID, FakeClient(redirect_uris=[f"http://127.0.0.1:{port}/oauth/callback"]))
-            app = AppUnderTest(qapp, app_argv(platform, port), Path(tmp) / "data", ca)
-            try:
-                with loop:
-                    loop.run_until_complete(asyncio.wait_for(measure(app, args.rounds, rings, baselines),
-                                                             60 + 5 * args.rounds))
-            finally:
-                server.stop()
-                bus.stop()
-    ring, base = statistics.median(rings), statistics.median(baselines)
-    print(f"ring posted -> Notify answered      median {ring:6.2f} ms   max {max(rings):6.2f} ms  "
-          f"({args.rounds} rounds)")
-    print(f"baseline: page post -> bridge       median {base:6.2f} ms   max {max(baselines):6.2f} ms")
-    print(f"ratio {ring / base:.2f}x")
+        try:
+            with app_on_stand_ins(qapp, Path(tmp)) as (app, _), loop:
+                loop.run_until_complete(asyncio.wait_for(measure(app, args.rounds, rings, baselines),
+                                                         60 + 5 * args.rounds))
+        finally:
+            server.stop()
+            bus.stop()
+    report("ring posted -> Notify answered", rings, "page post -> bridge", baselines)
     return 0
 
 
