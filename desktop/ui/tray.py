@@ -38,6 +38,7 @@ class AppTray(QObject):
         if not available():
             return
         self.icon = QSystemTrayIcon(app_icon(), self)
+        self._icon_state = PhoneState.IDLE
         self.menu = QMenu()
         self.status = self.menu.addAction("")
         self.status.setEnabled(False)
@@ -84,7 +85,9 @@ class AppTray(QObject):
         self.show_hide.setText("Hide" if shown else "Show")
         self.icon.setToolTip(f"{APP_NAME}\n{status}\n{call}")
         state = self._window.calls.book.state if self._window is not None else PhoneState.IDLE
-        self.icon.setIcon(state_icon(state))
+        if state is not self._icon_state:  # drawn only when the state changes, not on every show or hide
+            self._icon_state = state
+            self.icon.setIcon(state_icon(state))
 
     def first_close_notice(self, window: MainWindow) -> bool:
         """The first time ever the window closes to the tray, say so (once per data folder)."""
