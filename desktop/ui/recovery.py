@@ -41,8 +41,8 @@ class CrashRecovery:
                     status.name, code, len(self._crashes))
         if len(self._crashes) > self.max_per_minute:
             log.warning("not reloading again: too many renderer crashes in a minute")
-            self._window.calls.clear()  # they died with the renderer
             # The screen with Retry, not a blank view; nothing retries by itself (the offline timer neither).
+            # Showing it ends the dead page's calls and sign-in (page_lost).
             self._window.offline.show_failure(LoadFailure(WidgetLoadFailed(
                 f"The phone stopped {len(self._crashes)} times in a minute ({status.name}), so it is not "
                 "restarted automatically.", help_hint=f"Details are in the log: {self._window.errors.log_path}"),
@@ -92,7 +92,11 @@ class CrashRecovery:
         """The Reload shortcut: refused while a sign-in or a call would be lost by it."""
         reason = self.reload_blocker()
         if reason:
-            self._window.errors.show_notice(f"Not reloaded: {reason}. Reload afterwards.", "warning")
+            self.show_refusal(reason)
             return
         log.info("reloading the widget (asked by the person)")
         self._window.reload_widget()
+
+    def show_refusal(self, reason: str) -> None:
+        """A reload was refused (by the shortcut or in the page itself): say why."""
+        self._window.errors.show_notice(f"Not reloaded: {reason}. Reload afterwards.", "warning")

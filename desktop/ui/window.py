@@ -99,8 +99,7 @@ class MainWindow(QMainWindow):
         self.page.loadingChanged.connect(self.offline.loading_changed)
         self.offline.page_lost.connect(self.recovery.page_lost)
         self.page.renderProcessTerminated.connect(self.recovery.terminated)
-        self.page.navigation_refused.connect(
-            lambda reason: self.errors.show_notice(f"Not reloaded: {reason}. Reload afterwards.", "warning"))
+        self.page.navigation_refused.connect(self.recovery.show_refusal)
 
         self.login: LoginFlow | None = None
         self.calls = CallMonitor(self)
