@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QMenu
 
 from desktop.core.desk_prefs import TOGGLES
 from desktop.core.errors import LauncherError
@@ -63,14 +65,15 @@ class DeskMenu:
             self._add(view, "&Developer Tools", ["F12", "Ctrl+Shift+I"], self.open_devtools)
         self._sync_autostart()
 
-    def _add(self, menu: object, text: str, keys: list[QKeySequence.StandardKey | str], slot: object) -> QAction:
+    def _add(self, menu: QMenu, text: str, keys: list[QKeySequence.StandardKey | str],
+             slot: Callable[[], object]) -> QAction:
         action = QAction(text, self._window)
         # The platform's standard key is often the same as the spelled-out one; Qt treats a repeated key as
         # ambiguous and then fires nothing, so each key sequence is set once.
         sequences = list(dict.fromkeys(QKeySequence(k).toString() for k in keys if not QKeySequence(k).isEmpty()))
         action.setShortcuts([QKeySequence(k) for k in sequences])
         action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         self._window.addAction(action)  # the shortcut works with the menu bar hidden, too
         return action
 

@@ -12,8 +12,8 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineNotification
@@ -62,16 +62,20 @@ class Notifier(QObject):
             log.info("%s notification not shown: notifications are off", notification.kind)
             return
         service = self._dbus_service()
-        if service is not None:
-            try:
-                task = asyncio.ensure_future(self._via_dbus(service, notification, web, key))
-            except RuntimeError:
-                pass  # no event loop (a test without one): the tray or the log
-            else:
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-                return
-        self._via_tray(notification, web)
+        if service is not None and self._spawn(self._via_dbus(service, notification, web, key)):
+            return
+        self._via_tray(notification, web)  # not Linux, D-Bus resting after a failure, or no event loop
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> bool:
+        """Run ``coro`` on the running loop, kept until done (and cancelled by aclose); False without a loop."""
+        try:
+            task = asyncio.ensure_future(coro)
+        except RuntimeError:  # no event loop (a test without one)
+            coro.close()
+            return False
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
 
     def _dbus_service(self) -> FreedesktopNotifications | None:
         if self._bus is None or time.monotonic() < self._dbus_down_until:
@@ -113,14 +117,8 @@ class Notifier(QObject):
         """Take down the notification named ``key`` (the call stopped ringing); tray messages go by themselves."""
         notification_id = self._by_key.pop(key, None)
         service = self._dbus
-        if notification_id is None or service is None:
-            return
-        try:
-            task = asyncio.ensure_future(self._close(service, notification_id))
-        except RuntimeError:  # no event loop: it expires by itself
-            return
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        if notification_id is not None and service is not None:
+            self._spawn(self._close(service, notification_id))  # without a loop it expires by itself
 
     async def _close(self, service: FreedesktopNotifications, notification_id: int) -> None:
         from desktop.services.freedesktop_notifications import NotificationsUnavailable
