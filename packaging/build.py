@@ -1,0 +1,100 @@
+"""Build the installers: ``python packaging/build.py bundle|deb|rpm|linux|policy-example``.
+
+* ``bundle``: the PyInstaller one-dir bundle in ``dist/embeddable-desktop/`` (Linux, Windows, macOS).
+* ``deb`` / ``rpm``: the Linux packages in ``dist/`` from that bundle (built first when missing or stale).
+* ``linux``: the bundle, the .deb and the .rpm in one go (what CI and the package tests run).
+* ``policy-example``: the example IT policy, generated from the settings schema.
+
+Run it with the Python environment the app is installed in (``pip install -e '.[package]'``): the bundle
+carries that environment's PySide6 and libraries. Every step prints what it made and how long it took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(1, str(HERE))  # the sibling build modules (this folder is not a Python package)
+
+from build_common import APP_ID, bundle_is_stale, version  # noqa: E402
+
+
+def build_bundle(dist: Path, work: Path) -> Path:
+    """Run PyInstaller on the spec; returns the bundle folder."""
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        raise SystemExit("build.py: PyInstaller is not installed in this environment; run: "
+                         f"{sys.executable} -m pip install -e '.[package]'") from None
+    started = time.monotonic()
+    # Run from the work folder: the repository root must not be the current directory, or its
+    # packaging/ folder would stand in the way of the 'packaging' library PyInstaller imports.
+    work.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+                    "--distpath", str(dist), "--workpath", str(work / "pyinstaller"),
+                    str(HERE / "embeddable-desktop.spec")], check=True, cwd=work)
+    bundle = dist / APP_ID
+    print(f"bundle: {bundle} ({time.monotonic() - started:.0f} s)")
+    return bundle
+
+
+def ensure_bundle(dist: Path, work: Path) -> Path:
+    bundle = dist / APP_ID
+    if bundle_is_stale(bundle, ROOT):
+        return build_bundle(dist, work)
+    print(f"bundle: {bundle} (up to date)")
+    return bundle
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser.add_argument("target", choices=["bundle", "deb", "rpm", "linux", "policy-example"])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build", help="scratch folder (default: build/)")
+    parser.add_argument("--output", type=Path, help="policy-example: the file to write")
+    args = parser.parse_args(argv)
+    dist, work = args.dist.resolve(), args.work.resolve()
+    if args.target == "policy-example":
+        from linux_tree import write_policy_example
+
+        write_policy_example(args.output or dist / "policy.example.json")
+        return 0
+    if args.target == "bundle":
+        build_bundle(dist, work)
+        return 0
+    if not sys.platform.startswith("linux"):
+        raise SystemExit(f"build.py: {args.target} packages are built on Linux")
+    bundle = ensure_bundle(dist, work)
+    from linux_tree import stage_tree
+
+    stage = work / "stage"
+    if stage.exists():
+        shutil.rmtree(stage)
+    started = time.monotonic()
+    stage_tree(bundle, stage, ROOT)
+    print(f"staged: {stage} ({time.monotonic() - started:.0f} s)")
+    if args.target in ("deb", "linux"):
+        from build_deb import build_deb
+
+        started = time.monotonic()
+        deb = build_deb(stage, dist, work, version(ROOT))
+        print(f"deb: {deb} ({deb.stat().st_size / 1e6:.1f} MB, {time.monotonic() - started:.0f} s)")
+    if args.target in ("rpm", "linux"):
+        from build_rpm import build_rpm
+
+        started = time.monotonic()
+        rpm = build_rpm(stage, dist, work, version(ROOT))
+        print(f"rpm: {rpm} ({rpm.stat().st_size / 1e6:.1f} MB, {time.monotonic() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    os.umask(0o022)  # packaged files get the usual permissions whatever the builder's umask
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""What the build steps share: the app id and version, and whether the bundle is older than its sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+APP_ID = "embeddable-desktop"
+APP_NAME = "Embeddable Desktop"
+#: Reverse-DNS id: AppStream component id, macOS bundle id and policy domain (the policy reader uses it too).
+BUNDLE_ID = "com.embeddabledesktop.app"
+SUMMARY = "Desktop softphone for the RingCentral Embeddable web phone"
+HOMEPAGE = "https://github.com/ringcentral/ringcentral-embeddable"
+MAINTAINER = "Embeddable Desktop team <embeddable-desktop@users.noreply.github.com>"
+INSTALL_DIR = Path("/opt") / APP_ID
+
+
+def version(root: Path) -> str:
+    """The app version, read from the package without importing it (the build may run anywhere)."""
+    text = (root / "desktop" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if not match:
+        raise SystemExit("build: no __version__ in desktop/__init__.py")
+    return match.group(1)
+
+
+def bundle_is_stale(bundle: Path, root: Path) -> bool:
+    """True when the bundle is missing or any source it is built from changed after it."""
+    executable = bundle / APP_ID
+    if not executable.exists():
+        return True
+    built = executable.stat().st_mtime
+    sources = [root / "pyproject.toml", root / "packaging" / "embeddable-desktop.spec"]
+    for folder in (root / "desktop", root / "resources"):
+        sources += [path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    return any(path.stat().st_mtime > built for path in sources)
