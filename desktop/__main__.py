@@ -10,6 +10,10 @@ import sys
 def main() -> int:
     """Dispatch to a terminal tool or run the app; Qt is imported only once the options are valid."""
     argv = sys.argv[1:]
+    if "--version" in argv:
+        from desktop.ui.versions import print_versions
+
+        return print_versions()
     if argv[:1] == ["config"]:
         from desktop.config_cli import main as config_main
 

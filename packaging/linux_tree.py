@@ -55,9 +55,7 @@ def normalise_modes(tree: Path) -> None:
     for path in [tree, *tree.rglob("*")]:
         if path.is_symlink():
             continue
-        if path.is_dir():
-            path.chmod(0o755)
-        elif _is_program(path):
+        if path.is_dir() or _is_program(path):
             path.chmod(0o755)
         else:
             path.chmod(0o644)

@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a number to dial once signed in (may be repeated)")
     parser.add_argument("--minimized", action="store_true", help="start hidden in the tray (or minimized)")
     parser.add_argument("--devtools", action="store_true", help="allow the developer tools (F12) for this run")
+    parser.add_argument("--version", action="store_true",
+                        help="print the app's version and the Qt, Chromium, PySide6 and Python versions, and exit")
     parser.add_argument("--reset-settings", action="store_true",
                         help="start on default settings if the settings file cannot be used (a copy is kept)")
     return parser

@@ -39,7 +39,8 @@ class Autostart(Protocol):
 
 def launch_command(data_dir: Path | None) -> list[str]:
     """This installation, started the way a login would start it (with its data folder, if not the default)."""
-    command = [sys.executable, "-m", "desktop"]
+    # A frozen bundle (the .deb, .rpm, MSI, .app) is its own executable; a pip install runs the package.
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
     return [*command, "--data-dir", str(data_dir)] if data_dir is not None else command
 
 

@@ -17,6 +17,8 @@ _SECRET_PARAMS = re.compile(
 )
 _AUTH_HEADER = re.compile(r"(?i)\b(authorization:?\s*(?:bearer|basic)\s+)(\S+)")
 
+#: ``extra=`` for a log call whose message the person already saw on stderr.
+FILE_ONLY = {"file_only": True}
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -38,6 +40,8 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     formatter = RedactingFormatter(LOG_FORMAT)
     file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     stream_handler = logging.StreamHandler()
+    # A message already printed to stderr in its own words goes to the file only (log.error(..., extra=FILE_ONLY)).
+    stream_handler.addFilter(lambda record: not getattr(record, "file_only", False))
     root = logging.getLogger()
     root.setLevel(level)
     for handler in (file_handler, stream_handler):

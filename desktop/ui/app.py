@@ -18,7 +18,7 @@ import platformdirs
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
-from desktop.services.logs import setup_logging
+from desktop.services.logs import FILE_ONLY, setup_logging
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
 
@@ -72,15 +72,26 @@ def run(argv: list[str]) -> int:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
         os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root
     )
+    from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
+
     try:
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
-        log.error("Qt WebEngine is not available (%s); reinstall with: pip install 'PySide6>=6.8'", exc)
-        return 1
+        return _cannot_start(webengine_problem(exc))
+    plugin_problem = platform_plugin_problem()  # Qt would abort with its own paragraph instead
+    if plugin_problem:
+        return _cannot_start(plugin_problem)
     return _run_qt(loaded, log_path, argv)
 
 
 _early_app: object = None
+
+
+def _cannot_start(problem: str) -> int:
+    """Qt cannot start on this machine: one line on stderr (someone at a terminal) and in the log (IT)."""
+    print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
+    log.error("%s", problem, extra=FILE_ONLY)
+    return 1
 
 
 def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
@@ -88,11 +99,15 @@ def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
     if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal") or not (
             sys.platform in ("win32", "darwin") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return False
+    from desktop.services.qt_platform import platform_plugin_problem
+
     try:
         from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
         from PySide6.QtWidgets import QApplication, QMessageBox
     except ImportError:
         return False
+    if platform_plugin_problem() is not None:
+        return False  # no dialog can be shown; the settings problems are already on stderr
     global _early_app  # noqa: PLW0603 - the one QApplication must outlive this function; _run_qt reuses it
     from desktop.ui.single_instance import LinkAwareApplication
 
