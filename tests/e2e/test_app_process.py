@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,6 @@ from tests.integration.conftest import CLIENT_ID, browser_command, free_port
 
 pytestmark = pytest.mark.e2e
 
-APP = Path(sys.executable).with_name("embeddable-desktop")
 
 
 @pytest.fixture
@@ -34,10 +32,10 @@ def setup(tmp_path: Path) -> Iterator[tuple[FakePlatform, Path, int]]:
 
 
 class Running:
-    def __init__(self, argv: list[str], env: dict[str, str], log_file: Path) -> None:
+    def __init__(self, program: Path, argv: list[str], env: dict[str, str], log_file: Path) -> None:
         self.log_file = log_file
         self.offset = log_file.stat().st_size if log_file.exists() else 0
-        self.proc = subprocess.Popen([str(APP), *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        self.proc = subprocess.Popen([str(program), *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True)
 
     def log(self) -> str:
@@ -76,12 +74,12 @@ def signing_in(setup: tuple[FakePlatform, Path, int], tmp_path: Path) -> tuple[l
     return argv, env, data / "logs" / "embeddable-desktop.log"
 
 
-def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
+def test_sign_in_quit_and_still_signed_in(app_program: Path, setup, tmp_path: Path) -> None:
     platform, _, _ = setup
     argv, env, log_file = signing_in(setup, tmp_path)
     browser_log = tmp_path / "browser.jsonl"
 
-    first = Running(argv, env, log_file)
+    first = Running(app_program, argv, env, log_file)
     first.wait_for("widget login status: signed in")
     assert "sign-in callback handed to the widget in" in first.log()
     assert first.terminate() == 0
@@ -90,7 +88,7 @@ def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
     entries = [json.loads(line) for line in browser_log.read_text().splitlines()]
     assert len(entries) == 1 and entries[0]["callback_status"] == 200
 
-    second = Running(argv, env, log_file)
+    second = Running(app_program, argv, env, log_file)
     second.wait_for("widget login status: signed in")
     assert second.terminate() == 0
     # Signed in from the stored session: no second browser trip, no second code exchange.
@@ -101,23 +99,23 @@ def test_sign_in_quit_and_still_signed_in(setup, tmp_path: Path) -> None:
     assert len(codes) == 1 and codes[0] not in log_file.read_text()
 
 
-def test_unwritable_data_dir_is_named(tmp_path: Path) -> None:
+def test_unwritable_data_dir_is_named(app_program: Path, tmp_path: Path) -> None:
     # (a read-only folder would not do: the tests may run as root, who can write anywhere)
     blocker = tmp_path / "data"
     blocker.mkdir()
     (blocker / "logs").write_text("not a folder")
-    result = subprocess.run([str(APP), "--data-dir", str(blocker)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(app_program), "--data-dir", str(blocker)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"--data-dir: cannot write below {blocker}" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_unusable_settings_file_stops_or_resets_with_a_copy(setup, tmp_path: Path) -> None:
+def test_unusable_settings_file_stops_or_resets_with_a_copy(app_program: Path, setup, tmp_path: Path) -> None:
     platform, ca, port = setup
     data = tmp_path / "data"
     data.mkdir()
     settings = data / "settings.json"
     settings.write_text('{"environments.sandbox.redirect_port": "http", "environmnt": "sandbox"}')
-    result = subprocess.run([str(APP), "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(app_program), "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "did you mean 'environment'?" in result.stderr and "'http' is not a port" in result.stderr
     assert "--reset-settings" in result.stderr and "environmnt" in settings.read_text()  # untouched
@@ -125,7 +123,7 @@ def test_unusable_settings_file_stops_or_resets_with_a_copy(setup, tmp_path: Pat
     env = dict(os.environ, EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS=str(ca))
     argv = ["--env", "custom", "--app-server", platform.origin, "--widget-url", platform.widget_url,
             "--data-dir", str(data), "--reset-settings"]
-    app = Running(argv, env, data / "logs" / "embeddable-desktop.log")
+    app = Running(app_program, argv, env, data / "logs" / "embeddable-desktop.log")
     app.wait_for("widget login status: signed out")
     assert "started on default settings" in app.log()
     assert app.terminate() == 0
@@ -137,8 +135,9 @@ def test_unusable_settings_file_stops_or_resets_with_a_copy(setup, tmp_path: Pat
     (["--app-server", "http://platform.example.com"], "--app-server: 'http://platform.example.com' must start"),
     (["--redirect-port", "x", "--client-id", "a b"], "--client-id"),
 ])
-def test_bad_options_exit_2_with_one_line_per_problem(tmp_path: Path, argv: list[str], expected: str) -> None:
-    result = subprocess.run([str(APP), *argv, "--data-dir", str(tmp_path)], capture_output=True, text=True,
+def test_bad_options_exit_2_with_one_line_per_problem(app_program: Path, tmp_path: Path, argv: list[str],
+                                                      expected: str) -> None:
+    result = subprocess.run([str(app_program), *argv, "--data-dir", str(tmp_path)], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2
     assert expected in result.stderr
@@ -147,13 +146,13 @@ def test_bad_options_exit_2_with_one_line_per_problem(tmp_path: Path, argv: list
     assert all(line.startswith("embeddable-desktop: error: --") for line in lines)
 
 
-def test_a_second_start_hands_its_link_to_the_running_one(setup, tmp_path: Path) -> None:
+def test_a_second_start_hands_its_link_to_the_running_one(app_program: Path, setup, tmp_path: Path) -> None:
     argv, env, log_file = signing_in(setup, tmp_path)
-    first = Running(argv, env, log_file)
+    first = Running(app_program, argv, env, log_file)
     first.wait_for("widget login status: signed in")
 
     started = time.monotonic()
-    second = subprocess.run([str(APP), *argv, "tel:+16505550100"], env=env, capture_output=True, text=True,
+    second = subprocess.run([str(app_program), *argv, "tel:+16505550100"], env=env, capture_output=True, text=True,
                             timeout=30)
     handover = time.monotonic() - started
     print(f"\nsecond start handed over and exited in {handover * 1000:.0f} ms (process start to exit)")
@@ -167,16 +166,16 @@ def test_a_second_start_hands_its_link_to_the_running_one(setup, tmp_path: Path)
     assert first.terminate() == 0
 
     # A crash leaves the socket behind: the next start must notice nobody answers and take over.
-    crashed = Running(argv, env, log_file)
+    crashed = Running(app_program, argv, env, log_file)
     crashed.wait_for("widget login status: signed in")
     crashed.proc.kill()
     crashed.proc.wait(10)
-    after = Running(argv, env, log_file)
+    after = Running(app_program, argv, env, log_file)
     after.wait_for("widget login status: signed in")
     assert after.terminate() == 0
 
 
-def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(setup, tmp_path: Path) -> None:
+def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(app_program: Path, setup, tmp_path: Path) -> None:
     from tests.support.notification_server import FakeNotificationServer, PrivateBus
 
     argv, env, log_file = signing_in(setup, tmp_path)
@@ -187,7 +186,7 @@ def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(setup, tmp_path:
     server = FakeNotificationServer(bus.address)
     # Minimized, and a ring does not bring the window up by itself: only the click on the notification may.
     env = dict(env, DBUS_SESSION_BUS_ADDRESS=bus.address, EMBEDDABLE_DESKTOP_RAISE_ON_RING="false")
-    app = Running([*argv, "--minimized"], env, log_file)
+    app = Running(app_program, [*argv, "--minimized"], env, log_file)
     try:
         app.wait_for("call notification shown (dbus)")
         assert [(c["summary"], c["body"]) for c in server.calls] == [("Incoming call", "E2E Caller (+16505550123)")]

@@ -1,0 +1,114 @@
+"""The .deb installed with apt, used as a person would, then purged: the real /usr/bin/embeddable-desktop.
+
+The end-to-end scenarios of the pip-installed app run here unchanged against the installed program (sign in
+through the scripted browser against the stand-ins, quit, start again still signed in; a second start hands a
+tel: link to the running one). Tests in this module run in file order: install, use, purge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_app_process import (  # noqa: F401 - the same scenarios, run against the installed app
+    setup,
+    test_a_second_start_hands_its_link_to_the_running_one,
+    test_bad_options_exit_2_with_one_line_per_problem,
+    test_sign_in_quit_and_still_signed_in,
+)
+from tests.e2e.test_missing_libraries import (  # noqa: F401
+    test_a_missing_window_system_library_is_named_in_one_line,
+)
+from tests.packaging.conftest import Built
+from tests.support.requirements import require
+
+pytestmark = pytest.mark.timeout(1500)
+PACKAGE = "embeddable-desktop"
+INSTALLED = Path("/usr/bin/embeddable-desktop")
+
+
+def apt(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    return subprocess.run(["apt-get", "-y", "-q", *args], capture_output=True, text=True, env=env, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def installed(built: Built) -> Iterator[list[str]]:
+    """Installs the .deb with apt (bringing its Depends); yields the files dpkg says it installed."""
+    require(hasattr(os, "geteuid") and os.geteuid() == 0, "installing a .deb needs root (a throwaway machine)")
+    require(shutil.which("apt-get") is not None, "apt-get is missing")
+    result = apt("install", str(built.deb))
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = subprocess.run(["dpkg", "-L", PACKAGE], check=True, capture_output=True, text=True).stdout.splitlines()
+    yield files
+    if subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True).returncode == 0:
+        apt("purge", PACKAGE)  # the purge test did not get that far: never leave it installed
+
+
+@pytest.fixture
+def app_program(installed: list[str]) -> Path:
+    return INSTALLED
+
+
+def test_the_installed_command_is_the_bundle_and_reports_its_versions(installed: list[str]) -> None:
+    assert INSTALLED.resolve() == Path("/opt/embeddable-desktop/embeddable-desktop")
+    result = subprocess.run([str(INSTALLED), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Embeddable Desktop ") and lines[1].startswith("Qt 6.")
+    assert lines[2].startswith("Chromium ") and lines[3].startswith("PySide6 ") and "(bundle, Linux" in lines[4]
+
+
+def test_config_and_secrets_commands_work_in_the_bundle(installed: list[str], tmp_path: Path) -> None:
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+    run = [str(INSTALLED), "config"]
+    assert subprocess.run([*run, "set", "environments.sandbox.client_id", "abc123"], env=env, timeout=60,
+                          capture_output=True).returncode == 0
+    shown = subprocess.run([*run, "show"], env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "abc123" in shown.stdout
+    assert "abc123" in (tmp_path / "config" / "embeddable-desktop" / "settings.json").read_text()
+    # No keychain on this machine: one clear line, no traceback; the keyring backends are in the bundle.
+    status = subprocess.run([str(INSTALLED), "secrets", "status", "--env", "sandbox"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert "Traceback" not in status.stderr and "keychain" in (status.stdout + status.stderr).lower()
+
+
+def test_the_desktop_registers_the_phone_for_tel_links(installed: list[str], tmp_path: Path) -> None:
+    assert "/usr/share/applications/embeddable-desktop.desktop" in installed
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
+    for scheme in ("tel", "callto", "sms"):
+        result = subprocess.run(["xdg-mime", "query", "default", f"x-scheme-handler/{scheme}"], env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert result.stdout.strip() == "embeddable-desktop.desktop", (scheme, result.stdout, result.stderr)
+
+
+def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list[str], tmp_path: Path) -> None:
+    # A person's data, as the app writes it (settings, profile, logs), in a home folder.
+    home = tmp_path / "home"
+    data = home / ".local/share/embeddable-desktop"
+    result = subprocess.run([str(INSTALLED), "config", "set", "environments.sandbox.client_id", "kept"],
+                            env=dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config")),
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0
+    (data / "profiles").mkdir(parents=True)
+    (data / "profiles" / "Local Storage").write_bytes(b"signed-in session")
+    before = _digests(home)
+    result = apt("purge", PACKAGE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True).returncode != 0
+    left = [path for path in installed if Path(path).is_file() or Path(path).is_symlink()]
+    assert not left, left[:10]
+    assert not Path("/opt/embeddable-desktop").exists() and not INSTALLED.exists()
+    assert _digests(home) == before and len(before) == 2
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
