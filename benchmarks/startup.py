@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +36,13 @@ class _Page(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def local_page() -> tuple[str, Callable[[], None]]:
+    """A one-page local web server: (the page's URL, a function that stops the server)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/app.html", server.shutdown
 
 
 def tree_pids(root: int) -> list[int]:
@@ -94,9 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/app.html"
+    url, stop_server = local_page()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     if os.geteuid() == 0:
         env["QTWEBENGINE_CHROMIUM_FLAGS"] = (env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
@@ -111,7 +117,7 @@ def main() -> int:
                 order.reverse()
             for name, cmd, marker in order:
                 results[name].append(measure(cmd, marker, env))
-    server.shutdown()
+    stop_server()
     med = {name: (statistics.median(t for t, _ in rows), statistics.median(m for _, m in rows))
            for name, rows in results.items()}
     for name, (seconds, kib) in med.items():

@@ -32,6 +32,9 @@ _ELF = b"\x7fELF"
 def stage_tree(bundle: Path, stage: Path, root: Path) -> None:
     opt = stage / INSTALL_DIR.relative_to("/")
     shutil.copytree(bundle, opt, symlinks=True)
+    # Qt WebEngine creates this (empty) folder at its first start when it may write there (as root): shipped,
+    # it belongs to the package and goes away with it, instead of being left behind in /opt after a purge.
+    (opt / "_internal/PySide6/Qt/resources/locales").mkdir(exist_ok=True)
     normalise_modes(opt)
     (stage / "usr/bin").mkdir(parents=True)
     # Between top-level folders a symlink is absolute (Debian policy 10.5). The bundle's loader finds its

@@ -11,13 +11,16 @@ import hashlib
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_app_process import (  # noqa: F401 - the same scenarios, run against the installed app
+    Running,
     setup,
+    signing_in,
     test_a_second_start_hands_its_link_to_the_running_one,
     test_bad_options_exit_2_with_one_line_per_problem,
     test_sign_in_quit_and_still_signed_in,
@@ -87,6 +90,33 @@ def test_the_desktop_registers_the_phone_for_tel_links(installed: list[str], tmp
         result = subprocess.run(["xdg-mime", "query", "default", f"x-scheme-handler/{scheme}"], env=env,
                                 capture_output=True, text=True, timeout=30)
         assert result.stdout.strip() == "embeddable-desktop.desktop", (scheme, result.stdout, result.stderr)
+
+
+def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup, tmp_path: Path) -> None:
+    """What a person sees: the installed app on a real X server (Xvfb, Qt's xcb plugin), signed in."""
+    require(shutil.which("Xvfb") is not None and shutil.which("import") is not None,
+            "Xvfb and ImageMagick's import are needed for a screenshot")
+    display = f":{90 + os.getpid() % 100}"
+    screen = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        argv, env, log_file = signing_in(setup, tmp_path)
+        env = dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display)
+        app = Running(INSTALLED, argv, env, log_file)
+        app.wait_for("widget login status: signed in")
+        time.sleep(2)  # the dialer renders after the sign-in
+        shot = tmp_path / "installed-app.png"
+        subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True, timeout=60)
+        colours = subprocess.run(["convert", str(shot), "-format", "%k", "info:"], check=True,
+                                 capture_output=True, text=True).stdout
+        assert int(colours) > 20, "the screen is blank"
+        if os.environ.get("EMBEDDABLE_DESKTOP_SCREENSHOTS"):  # for a person to look at
+            shutil.copy(shot, os.environ["EMBEDDABLE_DESKTOP_SCREENSHOTS"])
+        assert app.terminate() == 0
+        assert "Fatal Python error" not in (app.proc.stderr.read() if app.proc.stderr else "")
+    finally:
+        screen.terminate()
+        screen.wait(10)
 
 
 def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list[str], tmp_path: Path) -> None:

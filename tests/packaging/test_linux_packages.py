@@ -14,6 +14,7 @@ from desktop.core.settings_schema import GLOBAL_SETTINGS, lookup
 from desktop.core.system_libraries import read_dynamic
 from desktop.services.policy_sources import policy_from_data
 from tests.packaging.conftest import ROOT, Built
+from tests.support.dpkg import dpkg_owner, loader_cache
 
 pytestmark = pytest.mark.timeout(1500)  # the first test builds everything (about four minutes here)
 
@@ -70,13 +71,11 @@ def test_depends_names_the_package_of_every_system_library_the_bundle_links(buil
     for path in bundle.rglob("*"):
         if path.is_file() and not path.is_symlink() and path.read_bytes()[:4] == b"\x7fELF":
             needed |= {name for name in read_dynamic(path.read_bytes()).needed if name not in carried}
-    cache = subprocess.run(["ldconfig", "-p"], check=True, capture_output=True, text=True).stdout
-    located = dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.MULTILINE))
+    located = loader_cache()
     unexplained = {}
     for soname in sorted(needed):
         assert soname in located, f"{soname} is needed by the bundle but not installed on the build machine"
-        owner = subprocess.run(["dpkg", "-S", str(Path(located[soname]).resolve())], capture_output=True,
-                               text=True).stdout.split(":")[0]
+        owner = dpkg_owner(located[soname])
         if owner not in declared:
             unexplained[soname] = owner
     assert not unexplained
