@@ -92,7 +92,7 @@ def test_the_desktop_registers_the_phone_for_tel_links(installed: list[str], tmp
         assert result.stdout.strip() == "embeddable-desktop.desktop", (scheme, result.stdout, result.stderr)
 
 
-def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup, tmp_path: Path) -> None:
+def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup, tmp_path: Path) -> None:  # noqa: F811
     """What a person sees: the installed app on a real X server (Xvfb, Qt's xcb plugin), signed in."""
     require(shutil.which("Xvfb") is not None and shutil.which("import") is not None,
             "Xvfb and ImageMagick's import are needed for a screenshot")
