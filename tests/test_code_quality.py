@@ -12,7 +12,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff() -> None:
-    result = run("ruff", "check", "desktop", "tests", "benchmarks")
+    result = run("ruff", "check", "desktop", "tests", "benchmarks", "packaging")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
