@@ -35,6 +35,9 @@ LINTIAN_OVERRIDES = """\
 {app}: dir-or-file-in-opt [opt/{app}/*]
 # CPython's own _statistics module only needs libm; CPython builds it without linking libc.
 {app}: library-not-linked-against-libc [opt/{app}/_internal/python3.*/lib-dynload/_statistics.*.so]
+# The bundled Python's XML module carries CPython's own copy of expat (how python.org and pyenv build it);
+# it is updated with the bundled Python. The app reads XML only in macOS property lists.
+{app}: embedded-library expat [opt/{app}/_internal/python3.*/lib-dynload/pyexpat.*.so]
 """
 
 

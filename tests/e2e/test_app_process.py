@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -208,3 +209,14 @@ def test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone(app_program: Pat
             app.proc.kill()
         server.stop()
         bus.stop()
+
+
+def test_version_names_the_app_and_what_it_runs_on(app_program: Path) -> None:
+    result = subprocess.run([str(app_program), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stderr
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"Embeddable Desktop \d+\.\d+\.\d+", lines[0])
+    assert re.fullmatch(r"Qt 6\.\d+\.\d+", lines[1])
+    assert re.fullmatch(r"Chromium \d+\.\d+\.\d+\.\d+ \(security patches \d+\.\d+\.\d+\.\d+\)", lines[2])
+    assert re.fullmatch(r"PySide6 6\.\d+\.\d+", lines[3])
+    assert re.fullmatch(r"Python 3\.\d+\.\d+ \((bundle|Python package), Linux \w+\)", lines[4])
