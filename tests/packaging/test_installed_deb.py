@@ -2,7 +2,8 @@
 
 The end-to-end scenarios of the pip-installed app run here unchanged against the installed program (sign in
 through the scripted browser against the stand-ins, quit, start again still signed in; a second start hands a
-tel: link to the running one). Tests in this module run in file order: install, use, purge.
+tel: link to the running one; a ring reaches the desktop's notification service over D-Bus, which needs the
+bundled jeepney). Tests in this module run in file order: install, use, purge.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.e2e.test_app_process import (  # noqa: F401 - the same scenarios, run
     Running,
     setup,
     signing_in,
+    test_a_ring_reaches_the_desktop_and_a_click_shows_the_phone,
     test_a_second_start_hands_its_link_to_the_running_one,
     test_bad_options_exit_2_with_one_line_per_problem,
     test_sign_in_quit_and_still_signed_in,
