@@ -24,9 +24,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.startup import local_page, tree_pids  # noqa: E402
+from benchmarks.startup import tree_pids  # noqa: E402
+from tests.support.local_page import local_page  # noqa: E402
 
-MB = 1e6
+MB, MIB = 1e6, 1 << 20
+
+
+def sizes(n: int) -> str:
+    """Both units: the issue's figures are du's (MiB), package managers show MB."""
+    return f"{n / MB:6.1f} MB ({n / MIB:6.1f} MiB)"
 
 
 def tree_size(folder: Path) -> int:
@@ -38,7 +44,8 @@ def naive_bundle(work: Path) -> Path:
     entry = ROOT / "packaging" / "pyinstaller" / "entry.py"
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--onedir", "--log-level", "ERROR",
                     "--name", "naive", "--paths", str(ROOT), "--distpath", str(work / "dist"), "--workpath",
-                    str(work / "build"), "--specpath", str(work), str(entry)], check=True, cwd=work)
+                    str(work / "build"), "--specpath", str(work), str(entry)], check=True, cwd=work,
+                   capture_output=True)
     return work / "dist" / "naive"
 
 
@@ -106,12 +113,12 @@ def main() -> int:
         naive_seconds = time.monotonic() - started
         naive_size, naive_gz = tree_size(naive), gzip_size(naive)
     size, floor = tree_size(bundle), floor_size(bundle)
-    print(f"{'naive PyInstaller bundle (baseline)':<40} {naive_size / MB:7.1f} MB installed  "
-          f"{naive_gz / MB:6.1f} MB tar.gz  (built in {naive_seconds:.0f} s)")
-    print(f"{'the bundle':<40} {size / MB:7.1f} MB installed  {gzip_size(bundle) / MB:6.1f} MB tar.gz")
-    print(f"{'floor (mapped when running + resources)':<40} {floor / MB:7.1f} MB")
+    print(f"{'naive PyInstaller bundle (baseline)':<40} {sizes(naive_size)} installed, {sizes(naive_gz)} tar.gz "
+          f"(built in {naive_seconds:.0f} s)")
+    print(f"{'the bundle':<40} {sizes(size)} installed, {sizes(gzip_size(bundle))} tar.gz")
+    print(f"{'floor (mapped when running + resources)':<40} {sizes(floor)}")
     for package in sorted(args.dist.glob("*.deb")) + sorted(args.dist.glob("*.rpm")):
-        print(f"{package.name:<40} {package.stat().st_size / MB:7.1f} MB")
+        print(f"{package.name:<40} {sizes(package.stat().st_size)}")
     print(f"ratio     bundle/naive {size / naive_size:.2f}x   bundle/floor {size / floor:.2f}x")
     return 0
 

@@ -10,39 +10,19 @@ Prints both and the launcher/bare ratios.
 from __future__ import annotations
 
 import argparse
-import http.server
 import os
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.support.local_page import local_page  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
-PAGE = b"<!doctype html><html><head><title>bench</title></head><body><h1>Widget stand-in</h1></body></html>"
-
-
-class _Page(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(PAGE)))
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def local_page() -> tuple[str, Callable[[], None]]:
-    """A one-page local web server: (the page's URL, a function that stops the server)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/app.html", server.shutdown
 
 
 def tree_pids(root: int) -> list[int]:

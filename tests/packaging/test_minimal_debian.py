@@ -8,34 +8,21 @@ live in a private mount namespace, so nothing is left mounted. Needs root, deboo
 
 from __future__ import annotations
 
-import http.server
 import os
 import shlex
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.packaging.conftest import Built
+from tests.support.local_page import local_page
 from tests.support.requirements import require
 
 pytestmark = pytest.mark.timeout(1500)
 PAGE = b"<!doctype html><title>minimal</title><body style='background:#0a7'><h1>Phone stand-in</h1></body>"
-
-
-class _Page(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(PAGE)))
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def in_system(root: Path, command: str) -> list[str]:
@@ -61,9 +48,8 @@ def test_the_deb_installs_and_runs_on_a_minimal_debian(built: Built, tmp_path: P
                              capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)  # the chroot shares this network
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    page, stop_page = local_page(PAGE)  # the chroot shares this machine's network
+    url = page.rsplit("/", 1)[0]
     display = f":{40 + os.getpid() % 50}"
     screen = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -94,4 +80,4 @@ def test_the_deb_installs_and_runs_on_a_minimal_debian(built: Built, tmp_path: P
             app.kill()
         screen.terminate()
         screen.wait(10)
-        server.shutdown()
+        stop_page()
