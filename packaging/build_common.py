@@ -13,6 +13,19 @@ SUMMARY = "Desktop softphone for the RingCentral Embeddable web phone"
 HOMEPAGE = "https://github.com/ringcentral/ringcentral-embeddable"
 MAINTAINER = "Embeddable Desktop team <embeddable-desktop@users.noreply.github.com>"
 INSTALL_DIR = Path("/opt") / APP_ID
+#: The long description of the .deb and the .rpm (the AppStream metainfo has its own, with a list).
+DESCRIPTION = (
+    "Embeddable Desktop runs the RingCentral Embeddable web phone in its own window, signed in through the "
+    "system browser (OAuth with PKCE), with a tray icon, desktop notifications for calls, click-to-dial for "
+    "tel:, callto: and sms: links, and settings that IT can lock by policy (/etc/embeddable-desktop/)."
+)
+ELF_MAGIC = b"\x7fELF"
+
+
+def is_elf(path: Path) -> bool:
+    """An ELF file (program or library), judged by its first four bytes."""
+    with path.open("rb") as file:
+        return file.read(4) == ELF_MAGIC
 
 
 def version(root: Path) -> str:

@@ -17,19 +17,13 @@ import subprocess
 from datetime import UTC
 from pathlib import Path
 
-from build_common import APP_ID, INSTALL_DIR, MAINTAINER, SUMMARY
+from build_common import APP_ID, DESCRIPTION, INSTALL_DIR, MAINTAINER, SUMMARY, is_elf
 from linux_tree import release_date
 
 HERE = Path(__file__).resolve().parent
 #: Optional Qt plugins: what they link goes to Recommends (the app starts without them; Qt skips a plugin
 #: whose libraries are missing). The GTK theme only makes the window's own widgets look like GTK apps.
 OPTIONAL_PLUGINS = ("platformthemes/libqgtk3.so",)
-DESCRIPTION = """\
- Embeddable Desktop runs the RingCentral Embeddable web phone in its own window,
- signed in through the system browser (OAuth with PKCE), with a tray icon,
- desktop notifications for calls, click-to-dial for tel:, callto: and sms:
- links, and settings that IT can lock by policy (/etc/embeddable-desktop/).
-"""
 LINTIAN_OVERRIDES = """\
 # A self-contained third-party application: the FHS reserves /opt for add-on packages like this one.
 {app}: dir-or-file-in-opt [opt/{app}/*]
@@ -55,7 +49,7 @@ def build_deb(stage: Path, dist: Path, work: Path, version: str) -> Path:
     fields = {
         "Package": APP_ID, "Version": version, "Architecture": arch.strip(), "Maintainer": MAINTAINER,
         "Installed-Size": str(installed_kib), "Depends": depends, "Recommends": recommends,
-        "Section": "comm", "Priority": "optional", "Description": f"{SUMMARY}\n{DESCRIPTION.rstrip()}",
+        "Section": "comm", "Priority": "optional", "Description": f"{SUMMARY}\n{_folded(DESCRIPTION)}",
     }
     text = "".join(f"{key}: {value}\n" for key, value in fields.items() if value)
     (control / "control").write_text(text, encoding="utf-8")
@@ -75,7 +69,7 @@ def build_deb(stage: Path, dist: Path, work: Path, version: str) -> Path:
 def shlib_dependencies(root: Path, work: Path) -> tuple[str, str]:
     """(Depends, Recommends) from dpkg-shlibdeps over every ELF file of the bundle."""
     bundle = root / INSTALL_DIR.relative_to("/")
-    elves = [path for path in sorted(bundle.rglob("*")) if path.is_file() and not path.is_symlink() and _is_elf(path)]
+    elves = [path for path in sorted(bundle.rglob("*")) if path.is_file() and not path.is_symlink() and is_elf(path)]
     optional = [p for p in elves if any(str(p).endswith(name) for name in OPTIONAL_PLUGINS)]
     required = [p for p in elves if p not in optional]
     private_dirs = sorted({str(p.parent) for p in elves if ".so" in p.name})
@@ -93,9 +87,11 @@ def shlib_dependencies(root: Path, work: Path) -> tuple[str, str]:
     return found.get("Depends", ""), found.get("Recommends", "")
 
 
-def _is_elf(path: Path) -> bool:
-    with path.open("rb") as file:
-        return file.read(4) == b"\x7fELF"
+def _folded(text: str) -> str:
+    """A control-file extended description: lines of at most 80 characters, each indented by one space."""
+    import textwrap
+
+    return "\n".join(" " + line for line in textwrap.wrap(text, 79))
 
 
 def _add_debian_docs(root: Path, version: str) -> None:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from build_common import APP_ID, INSTALL_DIR, SUMMARY
+from build_common import APP_ID, DESCRIPTION, HOMEPAGE, INSTALL_DIR, SUMMARY
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,17 +32,15 @@ Version: {version}
 Release: 1
 Summary: {summary}
 License: LicenseRef-proprietary
-URL: https://github.com/ringcentral/ringcentral-embeddable
+URL: {homepage}
 AutoReqProv: yes
 Recommends: libgtk-3.so.0()(64bit)
 
 %description
-Embeddable Desktop runs the RingCentral Embeddable web phone in its own window, signed in through the
-system browser (OAuth with PKCE), with a tray icon, desktop notifications for calls, click-to-dial for
-tel:, callto: and sms: links, and settings that IT can lock by policy (/etc/embeddable-desktop/).
+{description}
 
 %install
-cp -a {stage}/. %{{buildroot}}/
+cp -a "{stage}/." "%{{buildroot}}/"
 
 %post
 {refresh}
@@ -72,8 +70,8 @@ def build_rpm(stage: Path, dist: Path, work: Path, version: str) -> Path:
     spec = top / "SPECS" / f"{APP_ID}.spec"
     spec.write_text(SPEC.format(
         app=APP_ID, version=version, summary=SUMMARY, install_dir=INSTALL_DIR, stage=stage,
-        # rpm's macro expansion eats backslashes, so dots and parentheses are escaped as [.] and [(].
-        private="|".join(name.replace(".", "[.]") + "[(].*" for name in private), threads=os.cpu_count() or 1,
+        private="|".join(_literal(name) + "[(].*" for name in private), threads=os.cpu_count() or 1,
+        homepage=HOMEPAGE, description=DESCRIPTION,
         refresh=(HERE / "linux" / "refresh-caches.sh").read_text(encoding="utf-8").strip(),
     ), encoding="utf-8")
     subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {top}", "--nodeps", str(spec)], check=True,
@@ -81,3 +79,9 @@ def build_rpm(stage: Path, dist: Path, work: Path, version: str) -> Path:
     built = next((top / "RPMS").rglob("*.rpm"))
     dist.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy2(built, dist / built.name))
+
+
+def _literal(name: str) -> str:
+    """``name`` as a regular expression that matches only itself. rpm's macro expansion eats backslashes,
+    so special characters go into brackets ([.], [+], [(]) instead."""
+    return "".join(f"[{char}]" if char in ".+*?()[]{}|^$" else char for char in name)

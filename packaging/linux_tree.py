@@ -22,11 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-from build_common import APP_ID, BUNDLE_ID, INSTALL_DIR, version
+from build_common import APP_ID, BUNDLE_ID, ELF_MAGIC, INSTALL_DIR, version
 
 HERE = Path(__file__).resolve().parent
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
-_ELF = b"\x7fELF"
 
 
 def stage_tree(bundle: Path, stage: Path, root: Path) -> None:
@@ -70,8 +69,11 @@ def _is_program(path: Path) -> bool:
         return False
     with path.open("rb") as file:
         head = file.read(18)
+    if len(head) < 18 or head[:4] != ELF_MAGIC:
+        return False
     # e_type 2 is ET_EXEC; position-independent programs are ET_DYN (3) without a .so name.
-    return head[:4] == _ELF and head[16] in (2, 3)
+    e_type = int.from_bytes(head[16:18], "little" if head[5] == 1 else "big")
+    return e_type in (2, 3)
 
 
 def render_icons(svg: Path, hicolor: Path) -> None:

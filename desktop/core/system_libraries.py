@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
+from mmap import mmap
 
-_DT_NEEDED, _DT_RPATH, _DT_RUNPATH = 1, 15, 29
-_SHT_DYNAMIC = 6
+#: What the reader accepts: the file's bytes, or the file mapped into memory (libraries can be 200 MB).
+Buffer = bytes | mmap
+
+_DT_NEEDED, _DT_STRTAB, _DT_RPATH, _DT_RUNPATH = 1, 5, 15, 29
+_PT_LOAD, _PT_DYNAMIC = 1, 2
 
 #: Debian/Ubuntu packages whose names do not follow the soname rule (Debian policy 8.1).
 _PACKAGE_EXCEPTIONS = {
@@ -24,6 +28,7 @@ _PACKAGE_EXCEPTIONS = {
     "libharfbuzz.so.0": "libharfbuzz0b", "libnspr4.so": "libnspr4", "libsmime3.so": "libnss3",
     "libnssutil3.so": "libnss3", "libxcb-util.so.1": "libxcb-util1", "libxcb-dri3.so.0": "libxcb-dri3-0",
     "libatk-1.0.so.0": "libatk1.0-0", "libgdk-3.so.0": "libgtk-3-0", "libgdk_pixbuf-2.0.so.0": "libgdk-pixbuf-2.0-0",
+    "libxml2.so.2": "libxml2",
 }
 
 
@@ -37,58 +42,72 @@ class Dynamic:
     runpath: tuple[str, ...]
 
 
-def read_dynamic(data: bytes) -> Dynamic:
-    """``DT_NEEDED`` and ``DT_RUNPATH`` (or the older ``DT_RPATH``) of an ELF file's bytes."""
-    if data[:4] != b"\x7fELF" or data[4] not in (1, 2) or data[5] not in (1, 2):
-        raise NotElf("not an ELF file")
-    wide = data[4] == 2
-    order = "<" if data[5] == 1 else ">"
-    try:
-        if wide:
-            shoff, = struct.unpack_from(order + "Q", data, 0x28)
-            shentsize, shnum = struct.unpack_from(order + "HH", data, 0x3A)
-        else:
-            shoff, = struct.unpack_from(order + "I", data, 0x20)
-            shentsize, shnum = struct.unpack_from(order + "HH", data, 0x2E)
-        sections = [_section(data, shoff + i * shentsize, order, wide) for i in range(shnum)]
-    except struct.error as exc:
-        raise NotElf(f"truncated ELF header ({exc})") from None
-    dynamic = next((s for s in sections if s[0] == _SHT_DYNAMIC), None)
+class _Reader:
+    """Fields of one ELF file, in its class (32/64-bit) and byte order."""
+
+    def __init__(self, data: Buffer) -> None:
+        if len(data) < 52 or bytes(data[:4]) != b"\x7fELF" or data[4] not in (1, 2) or data[5] not in (1, 2):
+            raise NotElf("not an ELF file")
+        self.data = data
+        self.wide = data[4] == 2
+        self.order = "<" if data[5] == 1 else ">"
+
+    def unpack(self, layout: str, at: int) -> tuple[int, ...]:
+        try:
+            return struct.unpack_from(self.order + layout, self.data, at)
+        except struct.error as exc:
+            raise NotElf(f"truncated ELF file ({exc})") from None
+
+    def segments(self) -> list[tuple[int, int, int, int]]:
+        """(type, file offset, virtual address, size in the file) of every program header."""
+        phoff, = self.unpack("Q" if self.wide else "I", 0x20 if self.wide else 0x1C)
+        entsize, count = self.unpack("HH", 0x36 if self.wide else 0x2A)
+        out = []
+        for i in range(count):
+            at = phoff + i * entsize
+            if self.wide:
+                kind, _, offset, vaddr, _, filesz = self.unpack("IIQQQQ", at)
+            else:
+                kind, offset, vaddr, _, filesz = self.unpack("IIIII", at)
+            out.append((kind, offset, vaddr, filesz))
+        return out
+
+
+def read_dynamic(data: Buffer) -> Dynamic:
+    """``DT_NEEDED`` and ``DT_RUNPATH`` (or the older ``DT_RPATH``) of an ELF file, read as the loader does:
+    through its program headers (the dynamic segment and the string table it points to)."""
+    elf = _Reader(data)
+    segments = elf.segments()
+    dynamic = next((s for s in segments if s[0] == _PT_DYNAMIC), None)
     if dynamic is None:
         return Dynamic((), ())  # statically linked
-    _, offset, size, link = dynamic
-    if link >= len(sections):
-        raise NotElf("the dynamic section names no string table")
-    strtab = sections[link][1]
-    entry = struct.Struct(order + ("qQ" if wide else "iI"))
-    needed: list[str] = []
-    runpath: list[str] = []
-    rpath: list[str] = []
-    for position in range(offset, min(offset + size, len(data) - entry.size + 1), entry.size):
-        tag, value = entry.unpack_from(data, position)
+    entry = "qQ" if elf.wide else "iI"
+    size = struct.calcsize(elf.order + entry)
+    entries: list[tuple[int, int]] = []
+    for at in range(dynamic[1], dynamic[1] + dynamic[3] - size + 1, size):
+        tag, value = elf.unpack(entry, at)
         if tag == 0:
             break
-        if tag in (_DT_NEEDED, _DT_RUNPATH, _DT_RPATH):
-            text = _string(data, strtab + value)
-            if tag == _DT_NEEDED:
-                needed.append(text)
-            else:
-                (runpath if tag == _DT_RUNPATH else rpath).extend(p for p in text.split(":") if p)
-    return Dynamic(tuple(needed), tuple(runpath or rpath))
+        entries.append((tag, value))
+    strtab_address = next((value for tag, value in entries if tag == _DT_STRTAB), None)
+    if strtab_address is None:
+        raise NotElf("the dynamic segment has no string table")
+    # The string table is given as a memory address: find the loaded segment that holds it.
+    load = next((s for s in segments if s[0] == _PT_LOAD and s[2] <= strtab_address < s[2] + s[3]), None)
+    if load is None:
+        raise NotElf("the string table is outside every loaded segment")
+    strtab = load[1] + strtab_address - load[2]
+    needed = tuple(_string(data, strtab + value) for tag, value in entries if tag == _DT_NEEDED)
+    paths = {tag: _string(data, strtab + value) for tag, value in entries if tag in (_DT_RUNPATH, _DT_RPATH)}
+    search = paths.get(_DT_RUNPATH, paths.get(_DT_RPATH, ""))
+    return Dynamic(needed, tuple(p for p in search.split(":") if p))
 
 
-def _section(data: bytes, at: int, order: str, wide: bool) -> tuple[int, int, int, int]:
-    """(type, offset, size, link) of the section header at ``at``."""
-    if wide:
-        _, kind, _, _, offset, size, link = struct.unpack_from(order + "IIQQQQI", data, at)
-    else:
-        _, kind, _, _, offset, size, link = struct.unpack_from(order + "IIIIIII", data, at)
-    return kind, offset, size, link
-
-
-def _string(data: bytes, at: int) -> str:
+def _string(data: Buffer, at: int) -> str:
     end = data.find(b"\0", at)
-    return data[at:end if end >= 0 else len(data)].decode("utf-8", "replace")
+    if at >= len(data) or end < 0:
+        raise NotElf("a name runs past the end of the file")
+    return bytes(data[at:end]).decode("utf-8", "replace")
 
 
 def debian_package(soname: str) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import mmap
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from desktop.core.system_libraries import NotElf, missing_libraries_message, read_dynamic
+from desktop.core.system_libraries import Dynamic, NotElf, missing_libraries_message, read_dynamic
 
 
 def platform_plugin_problem(env: Mapping[str, str] = os.environ) -> str | None:
@@ -69,19 +71,31 @@ def _plugin_folders(env: Mapping[str, str]) -> list[Path]:
 
 
 def _loads(path: str) -> bool:
+    return _missing_when_loading(path) is None
+
+
+def _missing_when_loading(name: str) -> str | None:
+    """None when the loader can load ``name``; else the library it could not find (``name`` or one of its own
+    dependencies: the loader names the first one missing)."""
     try:
-        ctypes.CDLL(path)
-    except OSError:
-        return False
-    return True
+        ctypes.CDLL(name)
+    except OSError as exc:
+        found = _CANNOT_OPEN.search(str(exc))
+        return found.group(1) if found else name
+    return None
 
 
-def missing_libraries(elf: Path, loads: Callable[[str], bool] = _loads) -> list[str]:
+_CANNOT_OPEN = re.compile(r"([^\s:/]+): cannot open shared object file")
+_ORIGIN = re.compile(r"^\$(ORIGIN|\{ORIGIN\})")
+
+
+def missing_libraries(elf: Path, missing_when_loading: Callable[[str], str | None] | None = None) -> list[str]:
     """Every library ``elf`` needs, directly or through the libraries it carries along, that cannot be found.
 
-    Libraries found through the file's RUNPATH (the bundle's and PySide6's own) are followed; a library
-    found by the system's loader is trusted to bring what it needs itself.
+    Libraries found through the file's RUNPATH (the bundle's and PySide6's own) are followed; a library the
+    system's loader finds is loaded, and if one of its own dependencies is missing, that one is named.
     """
+    check = missing_when_loading or _missing_when_loading
     missing: list[str] = []
     seen: set[Path] = set()
     todo = [elf]
@@ -91,14 +105,28 @@ def missing_libraries(elf: Path, loads: Callable[[str], bool] = _loads) -> list[
             continue
         seen.add(current)
         try:
-            dynamic = read_dynamic(current.read_bytes())
-        except (OSError, NotElf):
+            dynamic = _read(current)
+        except (OSError, ValueError, NotElf):
             continue
-        folders = [Path(entry.replace("$ORIGIN", str(current.parent))) for entry in dynamic.runpath]
+        folders = [Path(_expand_origin(entry, str(current.parent))) for entry in dynamic.runpath]
         for name in dynamic.needed:
             local = next((folder / name for folder in folders if (folder / name).exists()), None)
             if local is not None:
                 todo.append(local.resolve())
-            elif not loads(name) and name not in missing:
-                missing.append(name)
+                continue
+            absent = check(name)
+            if absent is not None and absent not in missing:
+                missing.append(absent)
     return missing
+
+
+def _expand_origin(entry: str, origin: str) -> str:
+    """A RUNPATH entry with $ORIGIN (or ${ORIGIN}) replaced by the folder of the file that names it."""
+    match = _ORIGIN.match(entry)
+    return origin + entry[match.end():] if match else entry
+
+
+def _read(path: Path) -> Dynamic:
+    """The dynamic section of ``path``, mapped rather than read (Qt WebEngine's library is 200 MB)."""
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return read_dynamic(data)

@@ -6,6 +6,8 @@ fi
 if command -v update-mime-database >/dev/null 2>&1; then
     update-mime-database /usr/share/mime || true
 fi
-if command -v gtk-update-icon-cache >/dev/null 2>&1; then
-    gtk-update-icon-cache -q -t -f /usr/share/icons/hicolor || true
+# Only where the hicolor theme is installed: without its index.theme the tool would create a cache file that
+# no package owns, and that a purge would leave behind.
+if command -v gtk-update-icon-cache >/dev/null 2>&1 && [ -f /usr/share/icons/hicolor/index.theme ]; then
+    gtk-update-icon-cache -q -f /usr/share/icons/hicolor || true
 fi

@@ -7,7 +7,6 @@ over the system's libxcb-cursor, as on a minimal Debian where ``libxcb-cursor0``
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.dpkg import loader_cache
 from tests.support.requirements import require
 
 pytestmark = pytest.mark.e2e
@@ -24,11 +24,10 @@ pytestmark = pytest.mark.e2e
 def _without_xcb_cursor(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     require(hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare") is not None,
             "hiding a system library needs root and unshare (a private mount namespace)")
-    cache = subprocess.run(["ldconfig", "-p"], check=True, capture_output=True, text=True).stdout
-    found = re.search(r"^\s+libxcb-cursor\.so\.0 \(libc6,x86-64\) => (\S+)$", cache, re.MULTILINE)
+    found = loader_cache().get("libxcb-cursor.so.0")
     require(found is not None, "libxcb-cursor0 is not installed, so there is nothing to hide")
     assert found is not None
-    library = Path(found.group(1)).resolve()
+    library = Path(found).resolve()
     script = f"mount --bind /dev/null {shlex.quote(str(library))} && exec {shlex.join(command)}"
     return subprocess.run(["unshare", "--mount", "sh", "-c", script], env=env, capture_output=True, text=True,
                           timeout=120)

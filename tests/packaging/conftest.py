@@ -38,6 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
                              str(out / "dist"), "--work", str(out / "work")], capture_output=True, text=True)
     assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
     print(result.stdout)
+    shutil.rmtree(out / "work")  # about a gigabyte of PyInstaller and staging scratch
     deb, = (out / "dist").glob("*.deb")
     rpm, = (out / "dist").glob("*.rpm")
     return Built(out / "dist" / "embeddable-desktop", deb, rpm)

@@ -34,6 +34,7 @@ from tests.e2e.test_missing_libraries import (  # noqa: F401
 )
 from tests.packaging.conftest import Built
 from tests.support.requirements import require
+from tests.support.xvfb import screenshot, virtual_screen
 
 pytestmark = pytest.mark.timeout(1500)
 PACKAGE = "embeddable-desktop"
@@ -74,6 +75,7 @@ def test_the_example_policy_deployed_to_etc_locks_settings(installed: list[str],
     require(not policy.exists(), f"{policy} exists on this machine; not touching IT's own policy")
     example = json.loads(Path("/usr/share/doc/embeddable-desktop/policy.example.json").read_text())
     example["settings"]["environments.production.client_id"] = "fleet-client-1"
+    created = not policy.parent.exists()
     policy.parent.mkdir(parents=True, exist_ok=True)
     try:
         policy.write_text(json.dumps(example))
@@ -87,14 +89,16 @@ def test_the_example_policy_deployed_to_etc_locks_settings(installed: list[str],
         assert refused.returncode != 0 and str(policy) in refused.stderr and "Traceback" not in refused.stderr
     finally:
         policy.unlink()
-        policy.parent.rmdir()
+        if created:
+            policy.parent.rmdir()
 
 
 def test_config_and_secrets_commands_work_in_the_bundle(installed: list[str], tmp_path: Path) -> None:
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
     run = [str(INSTALLED), "config"]
-    assert subprocess.run([*run, "set", "environments.sandbox.client_id", "abc123"], env=env, timeout=60,
-                          capture_output=True).returncode == 0
+    result = subprocess.run([*run, "set", "environments.sandbox.client_id", "abc123"], env=env, timeout=60,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
     shown = subprocess.run([*run, "show"], env=env, capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0 and "abc123" in shown.stdout
     assert "abc123" in (tmp_path / "config" / "embeddable-desktop" / "settings.json").read_text()
@@ -118,47 +122,51 @@ def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup,
     """What a person sees: the installed app on a real X server (Xvfb, Qt's xcb plugin), signed in."""
     require(shutil.which("Xvfb") is not None and shutil.which("import") is not None,
             "Xvfb and ImageMagick's import are needed for a screenshot")
-    display = f":{90 + os.getpid() % 100}"
-    screen = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with virtual_screen() as display:
         argv, env, log_file = signing_in(setup, tmp_path)
-        env = dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display)
-        app = Running(INSTALLED, argv, env, log_file)
-        app.wait_for("widget login status: signed in")
-        time.sleep(2)  # the dialer renders after the sign-in
-        shot = tmp_path / "installed-app.png"
-        subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True, timeout=60)
-        colours = subprocess.run(["convert", str(shot), "-format", "%k", "info:"], check=True,
-                                 capture_output=True, text=True).stdout
-        assert int(colours) > 20, "the screen is blank"
-        if os.environ.get("EMBEDDABLE_DESKTOP_SCREENSHOTS"):  # for a person to look at
-            shutil.copy(shot, os.environ["EMBEDDABLE_DESKTOP_SCREENSHOTS"])
-        assert app.terminate() == 0
-        assert "Fatal Python error" not in (app.proc.stderr.read() if app.proc.stderr else "")
-    finally:
-        screen.terminate()
-        screen.wait(10)
+        app = Running(INSTALLED, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
+        try:
+            app.wait_for("widget login status: signed in")
+            time.sleep(2)  # the dialer renders after the sign-in
+            assert screenshot(display, tmp_path / "installed-app.png") > 20, "the screen is blank"
+            assert app.terminate() == 0
+            assert "Fatal Python error" not in (app.proc.stderr.read() if app.proc.stderr else "")
+        finally:
+            if app.proc.poll() is None:
+                app.proc.kill()
 
 
 def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list[str], tmp_path: Path) -> None:
-    # A person's data, as the app writes it (settings, profile, logs), in a home folder.
-    home = tmp_path / "home"
-    data = home / ".local/share/embeddable-desktop"
-    result = subprocess.run([str(INSTALLED), "config", "set", "environments.sandbox.client_id", "kept"],
-                            env=dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config")),
-                            capture_output=True, timeout=60)
-    assert result.returncode == 0
-    (data / "profiles").mkdir(parents=True)
-    (data / "profiles" / "Local Storage").write_bytes(b"signed-in session")
-    before = _digests(home)
-    result = apt("purge", PACKAGE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True).returncode != 0
-    left = [path for path in installed if Path(path).is_file() or Path(path).is_symlink()]
-    assert not left, left[:10]
-    assert not Path("/opt/embeddable-desktop").exists() and not INSTALLED.exists()
-    assert _digests(home) == before and len(before) == 2
+    # People's data as the app writes it (settings, web profile, logs), in real home folders: a scratch
+    # /home/<user> and root's own, where a careless maintainer script run as root would reach.
+    homes = [Path("/home") / f"embeddable-desktop-test-{os.getpid()}", Path("/root")]
+    marker = f"test-{os.getpid()}"
+    written: list[Path] = []
+    for home in homes:
+        data = home / ".local/share/embeddable-desktop" / marker
+        require(not data.exists(), f"{data} exists already")
+        (data / "logs").mkdir(parents=True)
+        (data / "logs" / "embeddable-desktop.log").write_text("a log line\n")
+        (data / "profiles").mkdir()
+        (data / "profiles" / "Local Storage").write_bytes(b"signed-in session")
+        settings = home / ".config/embeddable-desktop" / marker / "settings.json"
+        settings.parent.mkdir(parents=True)
+        settings.write_text('{"environment": "sandbox"}')
+        written += [data, settings.parent]
+    before = {str(folder): _digests(folder) for folder in written}
+    try:
+        result = apt("purge", PACKAGE)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True).returncode != 0
+        left = [path for path in installed if Path(path).is_file() or Path(path).is_symlink()]
+        assert not left, left[:10]
+        assert not Path("/opt/embeddable-desktop").exists() and not INSTALLED.exists()
+        assert {str(folder): _digests(folder) for folder in written} == before
+        assert all(len(files) >= 1 for files in before.values())
+    finally:
+        shutil.rmtree(homes[0], ignore_errors=True)
+        for folder in written[2:]:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -20,6 +20,7 @@ import pytest
 from tests.packaging.conftest import Built
 from tests.support.local_page import local_page
 from tests.support.requirements import require
+from tests.support.xvfb import screenshot, virtual_screen
 
 pytestmark = pytest.mark.timeout(1500)
 PAGE = b"<!doctype html><title>minimal</title><body style='background:#0a7'><h1>Phone stand-in</h1></body>"
@@ -50,34 +51,24 @@ def test_the_deb_installs_and_runs_on_a_minimal_debian(built: Built, tmp_path: P
 
     page, stop_page = local_page(PAGE)  # the chroot shares this machine's network
     url = page.rsplit("/", 1)[0]
-    display = f":{40 + os.getpid() % 50}"
-    screen = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    app = subprocess.Popen(in_system(root, f"env DISPLAY={display} QT_QPA_PLATFORM=xcb HOME=/root "
-                                     f"/usr/bin/embeddable-desktop --env custom --app-server {url} --widget-url "
-                                     f"{url}/app.html --data-dir /tmp/data"),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    log = root / "tmp/data/logs/embeddable-desktop.log"
-    try:
-        deadline = time.monotonic() + 60
-        while "widget page loaded" not in (log.read_text() if log.exists() else ""):
-            assert app.poll() is None, app.stderr.read() if app.stderr else ""
-            assert time.monotonic() < deadline, log.read_text() if log.exists() else "no log"
-            time.sleep(0.2)
-        time.sleep(1)
-        shot = tmp_path / "minimal-debian.png"
-        subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True, timeout=60)
-        colours = subprocess.run(["convert", str(shot), "-format", "%k", "info:"], check=True, capture_output=True,
-                                 text=True).stdout
-        assert int(colours) > 20, "the screen is blank"
-        if os.environ.get("EMBEDDABLE_DESKTOP_SCREENSHOTS"):
-            shutil.copy(shot, os.environ["EMBEDDABLE_DESKTOP_SCREENSHOTS"])
-        app.terminate()  # SIGTERM through unshare's exec chain reaches the app itself
-        assert app.wait(30) == 0
-        assert "Embeddable Desktop stopped" in log.read_text()
-    finally:
-        if app.poll() is None:
-            app.kill()
-        screen.terminate()
-        screen.wait(10)
-        stop_page()
+    with virtual_screen("1024x768x24") as display:
+        app = subprocess.Popen(in_system(root, f"env DISPLAY={display} QT_QPA_PLATFORM=xcb HOME=/root "
+                                         f"/usr/bin/embeddable-desktop --env custom --app-server {url} --widget-url "
+                                         f"{url}/app.html --data-dir /tmp/data"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        log = root / "tmp/data/logs/embeddable-desktop.log"
+        try:
+            deadline = time.monotonic() + 60
+            while "widget page loaded" not in (log.read_text() if log.exists() else ""):
+                assert app.poll() is None, app.stderr.read() if app.stderr else ""
+                assert time.monotonic() < deadline, log.read_text() if log.exists() else "no log"
+                time.sleep(0.2)
+            time.sleep(1)
+            assert screenshot(display, tmp_path / "minimal-debian.png") > 20, "the screen is blank"
+            app.terminate()  # SIGTERM through unshare's exec chain reaches the app itself
+            assert app.wait(30) == 0
+            assert "Embeddable Desktop stopped" in log.read_text()
+        finally:
+            if app.poll() is None:
+                app.kill()
+            stop_page()

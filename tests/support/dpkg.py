@@ -8,9 +8,12 @@ from pathlib import Path
 
 
 def loader_cache() -> dict[str, str]:
-    """soname -> path, from the dynamic loader's cache (x86-64 entries)."""
+    """soname -> path, from the dynamic loader's cache (this machine's own word size: 64-bit entries on a
+    64-bit system, where 32-bit ones may be listed as well)."""
     cache = subprocess.run(["ldconfig", "-p"], check=True, capture_output=True, text=True).stdout
-    return dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.MULTILINE))
+    entries = re.findall(r"^\s+(\S+) \((libc6[^)]*)\) => (\S+)$", cache, re.MULTILINE)
+    wide = [(name, path) for name, kind, path in entries if "64" in kind]
+    return dict(wide or [(name, path) for name, _, path in entries])
 
 
 def dpkg_owner(path: str) -> str:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from desktop.core.system_libraries import NotElf, debian_package, missing_libraries_message, read_dynamic
+from desktop.core.system_libraries import Dynamic, NotElf, debian_package, missing_libraries_message, read_dynamic
 from desktop.services import autostart
-from desktop.services.qt_platform import _candidate_platforms, missing_libraries, platform_plugin_problem
+from desktop.services.qt_platform import (
+    _candidate_platforms,
+    _missing_when_loading,
+    missing_libraries,
+    platform_plugin_problem,
+)
 from tests.support.dpkg import dpkg_owner, loader_cache
 
 QT = Path(__import__("PySide6").__file__).parent / "Qt"
@@ -37,6 +43,8 @@ def test_runpath_and_bad_input() -> None:
         read_dynamic(b"#!/bin/sh\necho not a library\n")
     with pytest.raises(NotElf):
         read_dynamic(XCB_PLUGIN.read_bytes()[:40])  # cut inside the header
+    with pytest.raises(NotElf):
+        read_dynamic(b"\x7fELF\x02")
 
 
 @pytest.mark.parametrize(("soname", "package"), [
@@ -68,9 +76,56 @@ def test_debian_package_names_agree_with_dpkg_for_the_xcb_plugin() -> None:
 def test_missing_libraries_follow_the_bundled_ones_and_name_only_the_missing() -> None:
     # libqxcb.so needs libQt6XcbQpa.so.6 through its RUNPATH, which needs libxcb-icccm.so.4 from the system.
     hidden = {"libxcb-icccm.so.4", "libxcb-cursor.so.0"}
-    missing = missing_libraries(XCB_PLUGIN, loads=lambda name: name not in hidden)
+    missing = missing_libraries(XCB_PLUGIN, lambda name: name if name in hidden else None)
     assert sorted(missing) == sorted(hidden)
-    assert missing_libraries(XCB_PLUGIN, loads=lambda name: True) == []
+    assert missing_libraries(XCB_PLUGIN, lambda name: None) == []
+
+
+def test_the_real_loader_names_what_is_missing(tmp_path: Path) -> None:
+    """A copy of the xcb plugin that needs a library no system has, in Qt's folder layout."""
+    data = XCB_PLUGIN.read_bytes()
+    assert data.count(b"libxcb-cursor.so.0") == 1
+    plugin = tmp_path / "plugins" / "platforms" / "libqxcb.so"
+    plugin.parent.mkdir(parents=True)
+    plugin.write_bytes(data.replace(b"libxcb-cursor.so.0", b"libxcb-cursxr.so.0"))
+    (tmp_path / "lib").symlink_to(QT / "lib")  # its RUNPATH is $ORIGIN/../../lib
+    assert missing_libraries(plugin) == ["libxcb-cursxr.so.0"]
+    assert _missing_when_loading(str(plugin)) == "libxcb-cursxr.so.0"  # the loader's word, not the file's name
+    assert _missing_when_loading("libc.so.6") is None
+
+
+def synthetic_elf(*, wide: bool, little: bool, needed: list[str], runpath: str) -> bytes:
+    """A minimal ELF shared object: one loaded segment over the whole file, a dynamic segment, a string table."""
+    o = "<" if little else ">"
+    ehsize, phentsize = (64, 56) if wide else (52, 32)
+    strtab, offsets = b"\0", []
+    for name in [*needed, runpath]:
+        offsets.append(len(strtab))
+        strtab += name.encode() + b"\0"
+    entry = struct.Struct(o + ("qQ" if wide else "iI"))
+    dyn_off = ehsize + 2 * phentsize
+    strtab_off = dyn_off + entry.size * (len(needed) + 3)
+    base, total = 0x10000, dyn_off + entry.size * (len(needed) + 3) + len(strtab)
+    dyn = b"".join(entry.pack(1, at) for at in offsets[:-1]) + entry.pack(29, offsets[-1])
+    dyn += entry.pack(5, base + strtab_off) + entry.pack(0, 0)
+    ident = b"\x7fELF" + bytes([2 if wide else 1, 1 if little else 2, 1]) + bytes(9)
+    if wide:
+        header = ident + struct.pack(o + "HHIQQQIHHHHHH", 3, 62, 1, 0, ehsize, 0, 0, ehsize, phentsize, 2, 64, 0, 0)
+        phdrs = struct.pack(o + "IIQQQQQQ", 1, 5, 0, base, base, total, total, 0x1000)
+        phdrs += struct.pack(o + "IIQQQQQQ", 2, 6, dyn_off, base + dyn_off, base + dyn_off, len(dyn), len(dyn), 8)
+    else:
+        header = ident + struct.pack(o + "HHIIIIIHHHHHH", 3, 20, 1, 0, ehsize, 0, 0, ehsize, phentsize, 2, 40, 0, 0)
+        phdrs = struct.pack(o + "8I", 1, 0, base, base, total, total, 5, 0x1000)
+        phdrs += struct.pack(o + "8I", 2, dyn_off, base + dyn_off, base + dyn_off, len(dyn), len(dyn), 6, 4)
+    return header + phdrs + dyn + strtab
+
+
+@pytest.mark.parametrize(("wide", "little"), [(True, True), (True, False), (False, True), (False, False)])
+def test_both_word_sizes_and_byte_orders(wide: bool, little: bool) -> None:
+    data = synthetic_elf(wide=wide, little=little, needed=["libfoo.so.1", "libbar.so.2"], runpath="$ORIGIN:/x")
+    assert read_dynamic(data) == Dynamic(("libfoo.so.1", "libbar.so.2"), ("$ORIGIN", "/x"))
+    with pytest.raises(NotElf):
+        read_dynamic(data[:-6])  # the string table cut short
 
 
 def test_the_message_is_one_line_with_the_packages() -> None:
