@@ -29,6 +29,14 @@ LINTIAN_OVERRIDES = """\
 {app}: dir-or-file-in-opt [opt/{app}/*]
 # CPython's own _statistics module only needs libm; CPython builds it without linking libc.
 {app}: library-not-linked-against-libc [opt/{app}/_internal/python3.*/lib-dynload/_statistics.*.so]
+# Chromium, inside Qt WebEngine, is built with its own copies of these libraries (as every Chromium is); they
+# are updated with each Qt WebEngine release, which updates Chromium's security patches.
+{app}: embedded-library lcms2 [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
+{app}: embedded-library libjpeg [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
+{app}: embedded-library libjsoncpp [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
+{app}: embedded-library openjpeg [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
+{app}: embedded-library srtp [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
+{app}: embedded-library tiff [opt/{app}/_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6]
 # The bundled Python's XML module carries CPython's own copy of expat (how python.org and pyenv build it);
 # it is updated with the bundled Python. The app reads XML only in macOS property lists.
 {app}: embedded-library expat [opt/{app}/_internal/python3.*/lib-dynload/pyexpat.*.so]
