@@ -4,6 +4,11 @@ asyncio + h11 (a real HTTP/1.1 parser rather than string splitting). It binds 12
 path, answers everything else with 404, accepts GET only, and answers each connection once and closes
 it. Every connection runs in its own task with a hard deadline and a size limit, so a slow, oversized
 or malformed request never blocks the real callback.
+
+Any local program can open connections to the port. At most ``MAX_CONNECTIONS`` are served at once; when a
+new one arrives and all places are taken, the oldest connection that has not yet sent a whole request is
+dropped to make room, so hundreds of idle or trickling connections can never keep the browser's redirect
+out, and memory and tasks stay bounded.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ CallbackHandler = Callable[[str], pages.Page]
 MAX_REQUEST_BYTES = 16 * 1024
 REQUEST_DEADLINE_SECONDS = 10.0
 MAX_CONNECTIONS = 32
+#: Connections waiting in the kernel to be accepted (a burst of junk must not push the redirect out there).
+LISTEN_BACKLOG = 128
 
 
 def _bind(port: int) -> socket.socket:
@@ -42,7 +49,7 @@ def _bind(port: int) -> socket.socket:
             # Only allows re-binding over TIME_WAIT; Linux still refuses a port someone listens on.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK_BIND_HOST, port))
-        sock.listen(16)
+        sock.listen(LISTEN_BACKLOG)
         sock.setblocking(False)
     except OSError:
         sock.close()
@@ -58,7 +65,8 @@ class LoopbackListener:
         self._handler = handler
         self._setting = setting
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        # Oldest first; True once the connection has sent a whole request (it is being answered, keep it).
+        self._connections: dict[asyncio.Task[None], bool] = {}
 
     @property
     def is_open(self) -> bool:
@@ -120,10 +128,10 @@ class LoopbackListener:
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        if len(self._connections) >= MAX_CONNECTIONS:
-            writer.close()
+        if len(self._connections) >= MAX_CONNECTIONS and not self._evict_oldest_waiting():
+            writer.close()  # every place is answering a complete request: those finish at once
             return
-        self._connections.add(task)
+        self._connections[task] = False
         try:
             async with asyncio.timeout(REQUEST_DEADLINE_SECONDS):
                 await self._serve_one(reader, writer)
@@ -132,10 +140,19 @@ class LoopbackListener:
         except asyncio.CancelledError:
             pass
         finally:
-            self._connections.discard(task)
+            self._connections.pop(task, None)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _evict_oldest_waiting(self) -> bool:
+        """Drop the oldest connection still waiting for its request, to make room; False if there is none."""
+        for task, answering in self._connections.items():
+            if not answering:
+                del self._connections[task]  # its place is free now; the task ends at its next await
+                task.cancel()
+                return True
+        return False
 
     async def _serve_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_BYTES)
@@ -148,6 +165,9 @@ class LoopbackListener:
             return
         if request is None:
             return
+        task = asyncio.current_task()
+        if task in self._connections:
+            self._connections[task] = True  # a whole request: it is answered now, never evicted
         target = request.target.decode("ascii", "replace")
         path, _, query = target.partition("?")
         if path != CALLBACK_PATH:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
@@ -11,6 +13,7 @@ import pytest
 
 from desktop.core.errors import AuthorizeUrlRejected, LauncherError, LoginError, LoginTimedOut, PortInUse
 from desktop.services.login import LoginFlow
+from desktop.services.loopback import MAX_CONNECTIONS, REQUEST_DEADLINE_SECONDS
 
 SERVER = "https://platform.devtest.ringcentral.com"
 CLIENT = "client-1"
@@ -205,6 +208,38 @@ def test_slow_oversized_and_malformed_requests_do_not_block_the_callback() -> No
         status, _, _ = await asyncio.wait_for(get(port, "/oauth/callback?code=ok&state=st"), 2)
         assert status == 200 and len(rec.delivered) == 1
         for writer in stalled:
+            writer.close()
+    run_flow(scenario)
+
+
+def test_hundreds_of_idle_and_trickling_connections_cannot_starve_the_callback() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(300)]
+
+        async def trickle(writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                for byte in b"GET /oauth/callback?code=slow&state=st HTTP/1.1\r\nHost: x\r\n":
+                    writer.write(bytes([byte]))
+                    await writer.drain()
+                    await asyncio.sleep(0.05)
+        slow = [(await asyncio.open_connection("127.0.0.1", port))[1] for _ in range(3)]
+        trickling = [asyncio.create_task(trickle(writer)) for writer in slow]
+        await asyncio.sleep(0.3)  # all of them connected and waiting, the slow ones mid-request
+        assert len(flow.listener._connections) <= MAX_CONNECTIONS  # bounded, whatever is thrown at it
+        started = time.perf_counter()
+        status, _, body = await asyncio.wait_for(get(port, "/oauth/callback?code=real&state=st"), 5)
+        elapsed = time.perf_counter() - started
+        print(f"\ncallback answered in {elapsed * 1000:.1f} ms with 300 idle and 3 trickling connections open")
+        assert status == 200 and "Signed in" in body
+        assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=real&state=st"]
+        # Answered while the crowd was still there (it is only timed out after 10 s), not after it left.
+        assert elapsed < REQUEST_DEADLINE_SECONDS / 10
+        for task in trickling:
+            task.cancel()
+        for _, writer in idle:
+            writer.close()
+        for writer in slow:
             writer.close()
     run_flow(scenario)
 
