@@ -126,8 +126,11 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
     from PySide6.QtWidgets import QApplication
 
+    from desktop.ui.binding_check import warn_if_the_binding_loses_references
     from desktop.ui.controller import AppController, default_loader
     from desktop.ui.single_instance import LinkAwareApplication, accept_links
+
+    warn_if_the_binding_loses_references()
 
     app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     assert isinstance(app, QApplication)

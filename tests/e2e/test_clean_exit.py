@@ -1,0 +1,120 @@
+"""The app exits with status 0 on SIGTERM and SIGINT in every state, never with "Fatal Python error".
+
+The crash this guards against was PySide6 6.12.0 losing references to True and None (see
+desktop/ui/binding_check.py); ``binding_refcount_repro.py`` is its minimal reproduction.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.ui.binding_check import disconnect_loses_a_reference
+from tests.e2e.test_app_process import Running, setup, signing_in  # noqa: F401 - setup is a fixture
+from tests.integration.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+REPRO = Path(__file__).with_name("binding_refcount_repro.py")
+
+
+def test_the_binding_survives_the_minimal_reproduction() -> None:
+    result = subprocess.run([sys.executable, str(REPRO)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "finished" in result.stdout, result.stderr[-2000:]
+    assert "Fatal Python error" not in result.stderr
+
+
+def test_the_installed_binding_keeps_its_references(qapp) -> None:
+    assert not disconnect_loses_a_reference()
+
+
+def renderer_pids(root: int) -> list[int]:
+    """QtWebEngineProcess renderers below ``root``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        parent = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        if b"--type=renderer" in command and parent != 1:
+            pid = int(entry.name)
+            chain = parent
+            while chain not in (0, 1, root):
+                try:
+                    chain = int(next(line.split()[1] for line in (Path("/proc") / str(chain) / "status")
+                                     .read_text().splitlines() if line.startswith("PPid:")))
+                except OSError:
+                    break
+            if chain == root:
+                found.append(pid)
+    return found
+
+
+STATES = ["signed in", "signed out", "sign-in pending, 300 connections open", "ringing", "offline screen",
+          "after a renderer crash and two tel: links"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("state", STATES)
+def test_exit_status_is_0_in_every_state(app_program: Path, setup, tmp_path: Path, state: str,  # noqa: F811
+                                         signum: signal.Signals) -> None:
+    argv, env, log_file = signing_in(setup, tmp_path)
+    widget = argv.index("--widget-url") + 1
+    port = int(argv[argv.index("--redirect-port") + 1])
+    crowd: list[socket.socket] = []
+    if state == "signed out":
+        argv[widget] = argv[widget].replace("?autoSignIn=1", "")
+    elif state.startswith("sign-in pending"):
+        env["SCRIPTED_BROWSER_MODE"] = "record"  # the browser never comes back
+    elif state == "ringing":
+        argv[widget] += "&ringWhenReady=%2B16505550123"
+    elif state == "offline screen":
+        argv[widget] = f"https://127.0.0.1:{free_port()}/app.html"  # nothing listens there
+    app = Running(app_program, argv, env, log_file)
+    try:
+        if state == "signed out":
+            app.wait_for("widget login status: signed out")
+        elif state.startswith("sign-in pending"):
+            app.wait_for("sign-in opened in the browser")
+            crowd = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
+            time.sleep(0.5)
+        elif state == "ringing":
+            app.wait_for("phone state: ringing")
+        elif state == "offline screen":
+            app.wait_for("the phone did not load")
+        else:
+            app.wait_for("widget login status: signed in")
+        if state.startswith("after a renderer crash"):
+            renderers = renderer_pids(app.proc.pid)
+            assert renderers, "no renderer process found"
+            for pid in renderers:
+                subprocess.run(["kill", "-9", str(pid)], check=True)
+            deadline = time.monotonic() + 40
+            while app.log().count("widget login status: signed in") < 2:
+                assert time.monotonic() < deadline, app.log()
+                time.sleep(0.1)
+            for number in ("+16505550101", "+16505550102"):
+                handed = subprocess.run([str(app_program), *argv, f"tel:{number}"], env=env, capture_output=True,
+                                        text=True, timeout=60)
+                assert handed.returncode == 0, handed.stderr
+            app.wait_for("sending a call request to the widget")
+        app.proc.send_signal(signum)
+        status = app.proc.wait(60)
+        errors = app.proc.stderr.read() if app.proc.stderr else ""
+        assert status == 0, errors[-3000:]
+        assert "Fatal Python error" not in errors and "Traceback" not in errors
+        assert "Embeddable Desktop stopped" in app.log()
+    finally:
+        for sock in crowd:
+            sock.close()
+        if app.proc.poll() is None:
+            app.proc.kill()
