@@ -41,6 +41,11 @@ class DialQueue:
                 self._window.errors.show_notice(f"Sign in to call or text {numbers}; it is sent once you are in.")
         self._flush()
 
+    def page_replaced(self) -> None:
+        """A reload or a crash: the new page has said nothing yet, so nothing is sent until it has."""
+        self.signed_in = False
+        self.dialer_ready = False
+
     def dialer_status(self, ready: bool) -> None:
         self.dialer_ready = ready
         self._flush()

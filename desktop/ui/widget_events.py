@@ -36,6 +36,15 @@ class WidgetEvents:
         elif kind == "rc-login-status-notify":
             self._login_status(bool(message.get("loggedIn")))
 
+    def page_replaced(self, *_: object) -> None:
+        """The widget's document is being replaced (a load started, or its renderer ended): what the old one
+        said about sign-in and the dialer no longer holds, until the new one says it again."""
+        window = self._window
+        window.dialing.page_replaced()
+        if window.signed_in is not None:
+            window.signed_in = None
+            window.state_changed.emit()
+
     def _login_status(self, signed_in: bool) -> None:
         window = self._window
         window.signed_in = signed_in

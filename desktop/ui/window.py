@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.page.loadingChanged.connect(self.offline.loading_changed)
         self.offline.page_lost.connect(self.recovery.page_lost)
         self.page.renderProcessTerminated.connect(self.recovery.terminated)
+        self.page.renderProcessTerminated.connect(self.events.page_replaced)
+        self.page.loadStarted.connect(self.events.page_replaced)
         self.page.navigation_refused.connect(self.recovery.show_refusal)
 
         self.login: LoginFlow | None = None

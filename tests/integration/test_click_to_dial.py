@@ -8,6 +8,7 @@ import pytest
 
 from tests.integration.conftest import app_argv
 from tests.integration.harness import AppUnderTest, wait_until
+from tests.integration.test_recovery import kill_renderer
 
 pytestmark = pytest.mark.webengine
 
@@ -31,6 +32,32 @@ def test_links_wait_for_sign_in_and_the_dialer(run_app, platform, redirect_port,
         assert app.window.dialing.pending == []
 
     run_app(scenario, argv=argv)
+
+
+@pytest.mark.parametrize("how", ["reload", "renderer crash"])
+def test_a_link_right_after_a_reload_waits_for_the_new_page(run_app, platform, redirect_port, browser,
+                                                           how: str) -> None:
+    """What the app knew about the old page (signed in, dialer ready) is void once the page is replaced."""
+    from desktop.core.dial_links import parse_dial_link
+
+    async def scenario(app: AppUnderTest) -> None:
+        await app.click("#sign-in")
+        await wait_until(lambda: app.window.dialing.dialer_ready, 20, "the dialer to be ready")
+        await app.js("location.hash = '#/history'")  # a route change inside the page is no new page
+        await asyncio.sleep(0.3)
+        assert app.window.dialing.dialer_ready and app.window.signed_in is True
+        if how == "reload":
+            app.window.reload_widget()
+        else:
+            kill_renderer(app)
+        await asyncio.sleep(0.05)
+        app.window.dialing.add([parse_dial_link("tel:+16505550100")])
+        await wait_until(lambda: app.events("rc-call-init-notify"), 30, "the call to start on the new page")
+        state = await app.widget_state()
+        assert [c["to"] for c in state["calls"]] == ["+16505550100"] and state["droppedCommands"] == []
+        assert app.window.dialing.pending == []
+
+    run_app(scenario)
 
 
 def test_a_bad_link_is_refused_at_start(tmp_path) -> None:
