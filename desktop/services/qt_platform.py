@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from desktop.core.system_libraries import Dynamic, NotElf, missing_libraries_message, read_dynamic
+from desktop.core.system_libraries import Dynamic, missing_libraries_message, read_dynamic
 
 
 def platform_plugin_problem(env: Mapping[str, str] = os.environ) -> str | None:
@@ -105,8 +105,8 @@ def missing_libraries(elf: Path, missing_when_loading: Callable[[str], str | Non
             continue
         seen.add(current)
         try:
-            dynamic = _read(current)
-        except (OSError, ValueError, NotElf):
+            dynamic = read_elf_file(current)
+        except (OSError, ValueError):  # unreadable, empty (mmap refuses it) or not ELF (NotElf)
             continue
         folders = [Path(_expand_origin(entry, str(current.parent))) for entry in dynamic.runpath]
         for name in dynamic.needed:
@@ -126,7 +126,11 @@ def _expand_origin(entry: str, origin: str) -> str:
     return origin + entry[match.end():] if match else entry
 
 
-def _read(path: Path) -> Dynamic:
-    """The dynamic section of ``path``, mapped rather than read (Qt WebEngine's library is 200 MB)."""
+def read_elf_file(path: Path) -> Dynamic:
+    """The dynamic section of the ELF file ``path``, mapped rather than read (Qt WebEngine's library is 200 MB).
+
+    Raises:
+        NotElf: not an ELF file; OSError, ValueError: it cannot be read or mapped (an empty file).
+    """
     with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
         return read_dynamic(data)

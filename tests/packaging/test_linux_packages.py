@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import re
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from desktop.core.settings_schema import GLOBAL_SETTINGS, lookup
-from desktop.core.system_libraries import read_dynamic
+from desktop.core.system_libraries import NotElf
 from desktop.services.policy_sources import policy_from_data
+from desktop.services.qt_platform import read_elf_file
 from tests.packaging.conftest import ROOT, Built
 from tests.support.dpkg import dpkg_owner, loader_cache
 
@@ -55,7 +57,7 @@ def test_the_bundle_carries_the_web_engine_and_not_the_unused_qt_modules(deb_tre
     # No RUNPATH may point at the build machine (pyenv's Python sets one on every module).
     for path in bundle.rglob("*.so*"):
         if path.is_file() and not path.is_symlink():
-            runpath = read_dynamic(path.read_bytes()).runpath
+            runpath = read_elf_file(path).runpath
             assert all(entry.startswith("$ORIGIN") for entry in runpath), (path, runpath)
 
 
@@ -71,8 +73,9 @@ def test_depends_names_the_package_of_every_system_library_the_bundle_links(buil
     carried = {path.name for path in bundle.rglob("*.so*")}
     needed: set[str] = set()
     for path in bundle.rglob("*"):
-        if path.is_file() and not path.is_symlink() and _is_elf(path):
-            needed |= {name for name in read_dynamic(path.read_bytes()).needed if name not in carried}
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(NotElf):
+                needed |= {name for name in read_elf_file(path).needed if name not in carried}
     located = loader_cache()
     unexplained = {}
     for soname in sorted(needed):
@@ -151,8 +154,3 @@ def test_the_rpm_has_the_same_files_and_requires_system_libraries_only(built: Bu
                               text=True).stdout
     assert ".so" not in provides  # a private Qt never satisfies another package's dependency
     assert "mimehandler(x-scheme-handler/tel)" in provides
-
-
-def _is_elf(path: Path) -> bool:
-    with path.open("rb") as file:
-        return file.read(4) == b"\x7fELF"
