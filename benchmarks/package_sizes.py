@@ -24,8 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.startup import tree_pids  # noqa: E402
 from tests.support.local_page import local_page  # noqa: E402
+from tests.support.processes import tree_pids  # noqa: E402
 
 MB, MIB = 1e6, 1 << 20
 

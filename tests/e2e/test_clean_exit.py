@@ -18,6 +18,7 @@ import pytest
 from desktop.ui.binding_check import disconnect_loses_a_reference
 from tests.e2e.test_app_process import Running, setup, signing_in  # noqa: F401 - setup is a fixture
 from tests.integration.conftest import free_port
+from tests.support.processes import tree_pids
 
 pytestmark = pytest.mark.e2e
 REPRO = Path(__file__).with_name("binding_refcount_repro.py")
@@ -34,28 +35,14 @@ def test_the_installed_binding_keeps_its_references(qapp) -> None:
 
 
 def renderer_pids(root: int) -> list[int]:
-    """QtWebEngineProcess renderers below ``root``."""
+    """QtWebEngineProcess renderers among ``root``'s descendants."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in tree_pids(root):
         try:
-            command = (entry / "cmdline").read_bytes()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        parent = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
-        if b"--type=renderer" in command and parent != 1:
-            pid = int(entry.name)
-            chain = parent
-            while chain not in (0, 1, root):
-                try:
-                    chain = int(next(line.split()[1] for line in (Path("/proc") / str(chain) / "status")
-                                     .read_text().splitlines() if line.startswith("PPid:")))
-                except OSError:
-                    break
-            if chain == root:
+            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 found.append(pid)
+        except OSError:
+            continue  # it ended meanwhile
     return found
 
 
