@@ -1,27 +1,44 @@
 """Command-line entry point: ``embeddable-desktop`` and ``python -m desktop``.
 
-``embeddable-desktop config ...`` and ``embeddable-desktop secrets ...`` are terminal tools that never
-start Qt; anything else starts the app.
+``embeddable-desktop config ...``, ``secrets ...`` and ``diagnose`` are terminal tools that never start the
+window (the verb may come after global options such as ``--data-dir``); anything else starts the app.
 """
 
+import os
 import sys
+
+from desktop.core.command_line import split_command
 
 
 def main() -> int:
     """Dispatch to a terminal tool or run the app; Qt is imported only once the options are valid."""
-    argv = sys.argv[1:]
+    try:
+        return _dispatch()
+    except BrokenPipeError:
+        # ``embeddable-desktop config show | head``: the reader left; say nothing more, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _dispatch() -> int:
+    invocation = split_command(sys.argv[1:])
+    argv = invocation.argv
+    if invocation.verb == "config":
+        from desktop.config_cli import main as config_main
+
+        return config_main(argv)
+    if invocation.verb == "secrets":
+        from desktop.secrets_cli import main as secrets_main
+
+        return secrets_main(argv)
+    if invocation.verb == "diagnose":
+        from desktop.diagnose_cli import main as diagnose_main
+
+        return diagnose_main(argv)
     if "--version" in argv:
         from desktop.ui.versions import print_versions
 
         return print_versions()
-    if argv[:1] == ["config"]:
-        from desktop.config_cli import main as config_main
-
-        return config_main(argv[1:])
-    if argv[:1] == ["secrets"]:
-        from desktop.secrets_cli import main as secrets_main
-
-        return secrets_main(argv[1:])
     from desktop.ui.app import run
 
     return run(argv)

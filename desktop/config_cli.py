@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop.core.command_line import add_data_dir_option
 from desktop.core.errors import LauncherError, UsageError
 from desktop.core.settings import resolve
 from desktop.core.settings_schema import BUILT_IN_SERVERS, lookup
-from desktop.services.policy_sources import read_policy
 from desktop.services.settings_files import (
     SettingsFileError,
     load_user_file,
@@ -29,14 +29,14 @@ from desktop.services.settings_loader import lower_layers, settings_path
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="embeddable-desktop config",
                                      description="Show and edit the settings (IT policy keys are locked).")
-    parser.add_argument("--data-dir", help="the data folder whose settings.json to use (as for the app)")
     sub = parser.add_subparsers(dest="action", required=True)
-    sub.add_parser("show", help="every effective value with its source")
+    show_parser = sub.add_parser("show", help="every effective value with its source")
     set_parser = sub.add_parser("set", help="set KEY to VALUE in the user settings file")
     set_parser.add_argument("key")
     set_parser.add_argument("value")
     unset_parser = sub.add_parser("unset", help="remove KEY from the user settings file")
     unset_parser.add_argument("key")
+    add_data_dir_option(parser, show_parser, set_parser, unset_parser)
     return parser
 
 
@@ -50,7 +50,10 @@ def _show(path: Path, out: TextIO) -> None:
     for problem in [*resolution.problems, *resolution.environment_problems, *resolution.refused]:
         out.write(f"! {problem}\n")
     for value in resolution.shown():
-        lock = "  [locked by IT policy]" if resolution.is_locked(value.key) else ""
+        reason = resolution.lock_reason(value.key)
+        # The source already names the policy file for a key policy sets; other locks say why.
+        lock = "" if reason is None else "  [locked by IT policy]" if value.source.startswith("policy") \
+            else f"  [locked: {reason}]"
         out.write(f"{value.key} = {_show_value(value.value)}    ({value.source}){lock}\n")
     missing = resolution.missing_required()
     if missing:
@@ -88,9 +91,10 @@ def edit_user_setting(path: Path, key: str, value: str | None) -> str:
         setting = lookup(key)
     except KeyError as exc:
         raise UsageError([str(exc.args[0])]) from None
-    policy = read_policy()
-    if key in policy.values or (key == "environment" and policy.values.get("allow_environment_switching") is False):
-        raise UsageError([f"{key} is set by IT policy ({policy.source}) and cannot be changed"])
+    policy, user, variables = lower_layers(path, os.environ)
+    reason = resolve(policy, [user, variables]).lock_reason(key)
+    if reason is not None:
+        raise UsageError([f"{key} is {reason} and cannot be changed"])
     if key.endswith(".app_server") and key.split(".")[1] in BUILT_IN_SERVERS:
         raise UsageError([f"{key}: the {key.split('.')[1]} server is fixed; define a custom environment instead"])
     values = dict(load_user_file(path).values)
@@ -121,6 +125,8 @@ def main(argv: Sequence[str], *, out: TextIO = sys.stdout, err: TextIO = sys.std
         for problem in exc.problems:
             err.write(f"embeddable-desktop: error: {problem}\n")
         return 2
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): the entry point leaves quietly
     except (LauncherError, OSError) as exc:
         err.write(f"embeddable-desktop: error: {exc}\n")
         return 1

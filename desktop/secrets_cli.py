@@ -11,14 +11,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
-from desktop.core.errors import LauncherError
+from desktop.core.command_line import add_data_dir_option
+from desktop.core.errors import LauncherError, UsageError
+from desktop.core.settings import Layer, Policy, resolve
 from desktop.services.secrets import SECRET_NAMES, SecretStore, service_name
+from desktop.services.settings_files import SettingsFileError
+from desktop.services.settings_loader import lower_layers, settings_path
 
 PROG = "embeddable-desktop"
-DEFAULT_ENV = "production"
 #: Longer than the store's default: a person is at hand and may be answering the keychain's unlock prompt.
 CLI_TIMEOUT = 60.0
 
@@ -35,9 +40,11 @@ def _env_name(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} secrets",
-        description="Keep the client secret and JWT in the OS keychain, one entry per environment.",
+        description="Keep the client secret and JWT in the OS keychain, one entry per environment. The "
+        "environment is the one the settings choose unless --env names another defined there.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subs = []
     for command, summary in (
         ("set", "store a secret, read from stdin or a hidden prompt"),
         ("status", "which secrets are stored, and in which keychain"),
@@ -46,8 +53,37 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(command, help=summary, description=summary)
         if command != "status":
             sub.add_argument("name", choices=SECRET_NAMES, metavar="NAME", help=" or ".join(SECRET_NAMES))
-        sub.add_argument("--env", default=DEFAULT_ENV, type=_env_name, help=f"environment (default: {DEFAULT_ENV})")
+        sub.add_argument("--env", type=_env_name, help="environment (default: the one the settings choose)")
+        subs.append(sub)
+    add_data_dir_option(parser, *subs)
     return parser
+
+
+def chosen_environment(requested: str | None, data_dir: str | None) -> tuple[str, list[str]]:
+    """The environment the command is for, and notes for the person; the settings of ``data_dir`` define it.
+
+    Raises:
+        UsageError: ``requested`` is not an environment those settings know (a typo would otherwise put the
+            secret where no environment ever reads it).
+        SettingsFileError: the settings or the policy cannot be read.
+    """
+    path = settings_path(argparse.Namespace(data_dir=data_dir))
+    resolution = resolve(*_layers(path))
+    env = requested or resolution.environment
+    known = resolution.environments()
+    if env not in known:
+        raise UsageError([f"--env: environment {env!r} is not defined in {path} (defined: {', '.join(known)}); "
+                          f"define it first: {PROG} config set environments.{env}.app_server URL"])
+    notes = []
+    if resolution.env_value(env, "auth_mode") == "pkce":
+        notes.append(f"note: {env} signs in through the browser (auth_mode pkce); secrets are used only with "
+                     f"{PROG} config set environments.{env}.auth_mode jwt (or authorization_code)")
+    return env, notes
+
+
+def _layers(path: Path) -> tuple[Policy, list[Layer]]:
+    policy, user, variables = lower_layers(path, os.environ)
+    return policy, [user, variables]
 
 
 def value_from_stdin(text: str) -> str:
@@ -93,6 +129,14 @@ def main(
             args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
+    try:
+        args.env, notes = chosen_environment(args.env, args.data_dir)
+    except (UsageError, SettingsFileError) as exc:
+        for problem in exc.problems:
+            err.write(f"{PROG}: error: {problem}\n")
+        return 2
+    for note in notes if args.command == "set" else ():
+        err.write(note + "\n")
     store = SecretStore(timeout=timeout)
     try:
         if args.command == "set":

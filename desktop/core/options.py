@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.command_line import verbs_help
 from desktop.core.desk_prefs import DesktopPrefs, desktop_prefs
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
@@ -88,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="embeddable-desktop",
         allow_abbrev=False,  # an abbreviated option would survive an environment switch's argv rewrite
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=settings_help(),
-        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser. "
-        "Also: 'embeddable-desktop config show|set|unset' and 'embeddable-desktop secrets ...'.",
+        usage="embeddable-desktop [OPTIONS] [LINK ...]\n       embeddable-desktop [--data-dir DIR] COMMAND ...",
+        epilog=verbs_help() + "\n\n" + settings_help(),
+        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser.",
     )
     parser.add_argument("--env", metavar="NAME",
                         help="environment: production (default), sandbox, custom (ad hoc, with --app-server) or "
@@ -139,14 +140,15 @@ def _command_line_layer(ns: argparse.Namespace, lower: Resolution, problems: lis
     env = ns.env or ("custom" if ns.app_server else lower.environment)
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    if lower.is_locked("environment") and env != lower.environment:
-        # The options were meant for another environment than the one IT pins: applying them to the pinned
+    reason = lower.lock_reason("environment")
+    if reason is not None and env != lower.environment:
+        # The options were meant for another environment than the pinned one: applying them to the pinned
         # one (another server's client id, say) would be wrong, so they are refused, each by name.
         given = [o for o, v in (("--client-id", ns.client_id), ("--app-server", ns.app_server),
                                 ("--widget-url", ns.widget_url), ("--redirect-port", ns.redirect_port)) if v]
-        problems.extend(f"{option}: not used: it is for environment {env!r}, but IT policy "
-                        f"({lower.policy.source}) pins the environment to {lower.environment!r}" for option in given)
-        warnings.append(f"--env: environment is set by IT policy ({lower.policy.source}) and cannot be changed here")
+        problems.extend(f"{option}: not used: it is for environment {env!r}, but the environment is "
+                        f"{lower.environment!r} and {reason}" for option in given)
+        warnings.append(f"--env: environment is {reason} and cannot be changed here")
         return Layer("command line", "command line", global_values, global_sources)
 
     def put(key: str, value: Any, option: str) -> None:

@@ -79,8 +79,21 @@ class Resolution:
     def source(self, key: str) -> str:
         return self.values[key].source if key in self.values else "default"
 
+    def lock_reason(self, key: str) -> str | None:
+        """Why ``key`` cannot be changed by a person ("KEY is <reason>"), or None. The one rule the command line, the settings
+        dialog and the menus all follow: IT policy sets it, or (for the environment) switching is turned off,
+        wherever that was turned off."""
+        if key in self.policy.values:
+            return f"set by IT policy ({self.policy.source})"
+        if key == "environment" and not self.get("allow_environment_switching"):
+            where = self.source("allow_environment_switching")
+            if where.startswith("policy: "):
+                return f"set by IT policy ({self.policy.source}), which turns environment switching off"
+            return f"fixed: allow_environment_switching is false ({where})"
+        return None
+
     def is_locked(self, key: str) -> bool:
-        return key in self.policy.values or (key == "environment" and not self.get("allow_environment_switching"))
+        return self.lock_reason(key) is not None
 
     @property
     def environment(self) -> str:
@@ -160,10 +173,10 @@ def resolve(policy: Policy, layers: Iterable[Layer]) -> Resolution:
             ok, value = _convert(key, raw, where, resolution.problems, option=where.startswith("--"))
             if not ok:
                 continue
-            if resolution.is_locked(key):
+            reason = resolution.lock_reason(key)
+            if reason is not None:
                 if resolution.get(key) != value:
-                    resolution.refused.append(
-                        f"{where}: {key} is set by IT policy ({policy.source}) and cannot be changed here")
+                    resolution.refused.append(f"{where}: {key} is {reason} and cannot be changed here")
                 continue
             resolution.values[key] = Value(key, value, where)
     _check_environment(resolution)

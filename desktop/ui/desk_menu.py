@@ -43,9 +43,11 @@ class DeskMenu:
         for key, text in TOGGLES.items():
             action = QAction(text, window, checkable=True, checked=getattr(window.options.desktop, key))
             action.toggled.connect(lambda on, key=key: self.toggle(key, on))
-            if resolution is not None and resolution.is_locked(key):
+            reason = None if resolution is None else resolution.lock_reason(key)
+            if reason is not None:
                 action.setEnabled(False)
                 action.setText(f"{action.text()} (set by IT policy)")
+                action.setToolTip(reason)
             self.toggles[key] = action
         for key in ("start_minimized", "autostart", "close_to_tray", "raise_on_ring", "notifications"):
             phone.addAction(self.toggles[key])

@@ -26,7 +26,8 @@ class EnvironmentMenu:
         current = window.options.env_name
         menu = window.menuBar().addMenu("&Environment")
         group = QActionGroup(window)
-        locked = resolution.is_locked("environment")
+        reason = resolution.lock_reason("environment")
+        locked = reason is not None
         names = resolution.environments()
         if current not in names:
             names.append(current)
@@ -38,8 +39,8 @@ class EnvironmentMenu:
             group.addAction(action)
             menu.addAction(action)
             self.actions[name] = action
-        if locked:
-            note = QAction(f"Set by IT policy ({resolution.policy.source})", window)
+        if reason is not None:
+            note = QAction(f"Locked: {reason}", window)
             note.setEnabled(False)
             menu.addSeparator()
             menu.addAction(note)

@@ -47,9 +47,10 @@ class SettingsDialog(QDialog):
             key_item.setToolTip(lookup(value.key).description)
             value_item = QTableWidgetItem(_text(value.value))
             source = value.source
-            if resolution.is_locked(value.key) or source == "built in":
+            reason = resolution.lock_reason(value.key)
+            if reason is not None or source == "built in":
                 value_item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # shown, not editable
-                source = "managed by IT policy" if resolution.is_locked(value.key) else source
+                source = source if reason is None else f"locked: {reason}"
                 value_item.setToolTip(f"{source}: cannot be changed here")
             source_item = QTableWidgetItem(source)
             source_item.setFlags(Qt.ItemFlag.ItemIsEnabled)

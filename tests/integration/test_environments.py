@@ -81,7 +81,7 @@ def test_settings_dialog_shows_managed_keys_and_saves_with_the_same_checks(run_a
         assert "environments.production.widget_url" not in rows  # hidden by policy
         managed = rows["environments.sandbox.client_id"]
         assert dialog.table.item(managed, 1).text() == "it-id"
-        assert dialog.table.item(managed, 2).text() == "managed by IT policy"
+        assert dialog.table.item(managed, 2).text() == "locked: set by IT policy (pol.json)"
         assert not dialog.table.item(managed, 1).flags() & Qt.ItemFlag.ItemIsEditable
         editable = rows["environments.sandbox.redirect_port"]
         assert dialog.table.item(editable, 1).flags() & Qt.ItemFlag.ItemIsEditable

@@ -57,6 +57,22 @@ def make_jwt(payload_size: int = 40) -> str:
 JWT = make_jwt()
 
 
+@pytest.fixture(autouse=True)
+def settings_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The settings the ``secrets`` command reads (it checks the environment against them) and this
+    machine's policy are replaced by files in the test's folder; both environments use secrets."""
+    from desktop.services import policy_sources
+
+    monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "no-policy.json")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("EMBEDDABLE_DESKTOP_ENVIRONMENT", raising=False)
+    folder = tmp_path / "config" / "embeddable-desktop"
+    folder.mkdir(parents=True)
+    (folder / "settings.json").write_text(json.dumps({"environments.sandbox.auth_mode": "jwt",
+                                                      "environments.production.auth_mode": "authorization_code"}))
+    return folder
+
+
 class TestOnlyBackend(KeyringBackend):
     """A real backend that keyring's detection skips (not viable), so only the test that sets it sees it."""
 

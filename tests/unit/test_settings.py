@@ -11,7 +11,7 @@ import pytest
 
 from desktop.core.errors import UsageError
 from desktop.core.options import parse_settings
-from desktop.core.settings import Layer, Policy, resolve
+from desktop.core.settings import NO_POLICY, Layer, Policy, resolve
 from desktop.services import policy_sources
 from desktop.services.settings_files import (
     SettingsFileError,
@@ -66,8 +66,8 @@ def test_options_for_another_environment_than_the_pinned_one_are_refused() -> No
     policy = Policy("pol", {"environment": "production"})
     with pytest.raises(UsageError) as info:
         parse_settings(["--env", "sandbox", "--client-id", "SANDBOX_ID"], DATA, policy=policy)
-    assert info.value.problems == ["--client-id: not used: it is for environment 'sandbox', but IT policy (pol) "
-                                   "pins the environment to 'production'"]
+    assert info.value.problems == ["--client-id: not used: it is for environment 'sandbox', but the environment is "
+                                   "'production' and set by IT policy (pol)"]
     options, _, _ = parse_settings(["--env", "sandbox"], DATA, policy=policy)
     assert options.env_name == "production" and any("--env: environment is set by IT policy" in w
                                                     for w in options.warnings)
@@ -269,3 +269,30 @@ def test_secret_modes_take_server_and_widget_only_from_settings_or_policy() -> N
         parse_settings(["--env", "lab"], DATA, layers=[mode, variables(
             {"EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB__WIDGET_URL": "https://w.elsewhere.example.com/app.html"})])
     assert parse_settings(["--env", "lab"], DATA, layers=[mode])[0].app_server == "https://rc.lab.example.com"
+
+
+def test_one_lock_rule_for_the_command_line_the_dialog_and_the_menus(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person's own file that turns switching off locks the environment everywhere alike, and says so
+    without blaming IT; IT policy that turns it off is named as policy."""
+    from desktop.config_cli import edit_user_setting
+    from desktop.services import policy_sources
+
+    monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "policy.json")
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"allow_environment_switching": False}))
+    user = Layer("user file", str(path), {"allow_environment_switching": False})
+    resolution = resolve(NO_POLICY, [user])
+    assert resolution.lock_reason("environment") == f"fixed: allow_environment_switching is false (user file {path})"
+    with pytest.raises(UsageError) as info:
+        edit_user_setting(path, "environment", "sandbox")  # `config set environment sandbox`
+    assert info.value.problems == [f"environment is fixed: allow_environment_switching is false (user file {path}) "
+                                   "and cannot be changed"]
+    # The person may turn it on again: only policy would lock that key.
+    assert "saved" in edit_user_setting(path, "allow_environment_switching", "true")
+    assert "saved" in edit_user_setting(path, "environment", "sandbox")
+
+    (tmp_path / "policy.json").write_text(json.dumps({"settings": {"allow_environment_switching": False}}))
+    with pytest.raises(UsageError) as info:
+        edit_user_setting(path, "environment", "production")
+    assert "set by IT policy" in info.value.problems[0] and "turns environment switching off" in info.value.problems[0]
