@@ -8,6 +8,7 @@ person wrote.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from desktop.services.settings_files import read_own_json, write_json_atomic
@@ -16,23 +17,33 @@ log = logging.getLogger("desktop.state")
 
 JWT_WARNED = "jwt_warned"  # the "everyone is the same user" warning was shown for these environments
 JWT_SIGNED_OUT = "jwt_signed_out"  # the service user signed out here: do not pass the JWT until asked
+TRAY_NOTICE_SHOWN = "tray_notice_shown"  # "still running in the tray" was said once (environment "all")
+
+
+#: One lock for every read-modify-write of a state file in this process (several windows, the tray and the
+#: service user each hold an AppState on the same file).
+_WRITE_LOCK = threading.Lock()
 
 
 class AppState:
+    """A view of ``state.json``. It keeps no copy: each read goes to the file and each change is a
+    read-modify-write under one lock, so two holders never write back each other's stale flags."""
+
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._flags: dict[str, list[str]] = self._read()
 
     def _read(self) -> dict[str, list[str]]:
         data = read_own_json(self._path, log)
         return {k: [e for e in v if isinstance(e, str)] for k, v in data.items() if isinstance(v, list)}
 
     def has(self, flag: str, env: str) -> bool:
-        return env in self._flags.get(flag, [])
+        return env in self._read().get(flag, [])
 
     def set(self, flag: str, env: str, on: bool) -> None:
-        envs = [e for e in self._flags.get(flag, []) if e != env] + ([env] if on else [])
-        if envs == self._flags.get(flag, []):
-            return
-        self._flags[flag] = envs
-        write_json_atomic(self._path, self._flags)
+        with _WRITE_LOCK:
+            flags = self._read()
+            envs = [e for e in flags.get(flag, []) if e != env] + ([env] if on else [])
+            if envs == flags.get(flag, []):
+                return
+            flags[flag] = envs
+            write_json_atomic(self._path, flags)

@@ -16,14 +16,13 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop import APP_NAME
 from desktop.core.call_state import Notification, PhoneState
-from desktop.services.app_state import AppState
+from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 TRAY_NOTICE = "The phone keeps running in the tray, so calls still ring. Quit from the tray menu or with Ctrl+Q."
-TRAY_NOTICE_SHOWN = "tray_notice_shown"
 
 
 class AppTray(QObject):
