@@ -16,6 +16,7 @@ from desktop.core.settings_schema import (
     ENVIRONMENT_SETTINGS,
     GLOBAL_SETTINGS,
     env_key,
+    environment_names,
     lookup,
 )
 
@@ -80,9 +81,11 @@ class Resolution:
         return self.values[key].source if key in self.values else "default"
 
     def lock_reason(self, key: str) -> str | None:
-        """Why ``key`` cannot be changed by a person ("KEY is <reason>"), or None. The one rule the command line, the settings
-        dialog and the menus all follow: IT policy sets it, or (for the environment) switching is turned off,
-        wherever that was turned off."""
+        """Why ``key`` cannot be changed by a person ("KEY is <reason>"), or None.
+
+        The one rule the command line, the settings dialog and the menus all follow: IT policy sets it, or
+        (for the environment) switching is turned off, wherever that was turned off.
+        """
         if key in self.policy.values:
             return f"set by IT policy ({self.policy.source})"
         if key == "environment" and not self.get("allow_environment_switching"):
@@ -101,12 +104,7 @@ class Resolution:
 
     def environments(self) -> list[str]:
         """Built-in environments first, then every custom one any layer mentions."""
-        names = list(BUILT_IN_SERVERS)
-        for key in self.values:
-            parts = key.split(".")
-            if parts[0] == "environments" and parts[1] not in names:
-                names.append(parts[1])
-        return names
+        return environment_names(self.values)
 
     def env_value(self, env: str, name: str) -> Any:
         if name == "app_server" and env in BUILT_IN_SERVERS:

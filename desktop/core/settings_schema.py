@@ -8,7 +8,7 @@ any other name is a custom environment a person or IT defines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +141,17 @@ ENVIRONMENT_SETTINGS: dict[str, Setting] = {s.field: s for s in (
 
 def env_key(env: str, field: str) -> str:
     return f"environments.{env}.{field}"
+
+
+def environment_names(keys: Iterable[str]) -> list[str]:
+    """The environments: the built-in ones first, then each one ``keys`` (dotted settings keys) names, in
+    first-seen order. The one definition the menus, ``config show``, ``secrets`` and the variable layer use."""
+    names = list(BUILT_IN_SERVERS)
+    for key in keys:
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "environments" and parts[1] not in names:
+            names.append(parts[1])
+    return names
 
 
 def lookup(key: str) -> Setting:

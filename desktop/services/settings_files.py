@@ -20,7 +20,7 @@ import platformdirs
 from desktop import APP_ID
 from desktop.core.errors import LauncherError
 from desktop.core.settings import Layer, Policy
-from desktop.core.settings_schema import ENVIRONMENT_SETTINGS, GLOBAL_SETTINGS, env_key
+from desktop.core.settings_schema import ENVIRONMENT_SETTINGS, GLOBAL_SETTINGS, env_key, environment_names
 
 SETTINGS_FILE_NAME = "settings.json"
 ENV_PREFIX = "EMBEDDABLE_DESKTOP_"
@@ -131,9 +131,10 @@ def environment_layer(environ: Mapping[str, str], environments: list[str]) -> La
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     prefix = ENV_PREFIX + "ENVIRONMENTS__"
-    rests = [name[len(prefix):] for name in environ if name.startswith(prefix)]
-    named = [rest.rsplit("__", 1)[0].lower() for rest in rests if "__" in rest]
-    environments = list(dict.fromkeys([*environments, *named]))
+    # ..._ENVIRONMENTS__LAB__APP_SERVER names "environments.lab.app_server"; the same rule then names "lab".
+    named = [f"environments.{name[len(prefix):].lower().replace('__', '.', 1)}" for name in environ
+             if name.startswith(prefix)]
+    environments = list(dict.fromkeys([*environments, *environment_names(named)]))
     keys = list(GLOBAL_SETTINGS) + [env_key(e, f) for e in environments for f in ENVIRONMENT_SETTINGS]
     for key in keys:
         name = ENV_PREFIX + key.upper().replace(".", "__").replace("-", "_")

@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop.core.errors import UsageError
 from desktop.core.options import LaunchOptions, build_parser, parse_settings
 from desktop.core.settings import Layer, Policy, Resolution
+from desktop.core.settings_schema import environment_names
 from desktop.services.policy_sources import read_policy
 from desktop.services.settings_files import (
     SETTINGS_FILE_NAME,
@@ -43,19 +44,9 @@ def settings_path(ns: argparse.Namespace) -> Path:
     return Path(ns.data_dir).expanduser() / SETTINGS_FILE_NAME if ns.data_dir else default_settings_path()
 
 
-def _environments(*layers: Layer) -> list[str]:
-    names = ["production", "sandbox", "custom"]
-    for layer in layers:
-        for key in layer.values:
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "environments" and parts[1] not in names:
-                names.append(parts[1])
-    return names
-
-
 def _variables(policy: Policy, user: Layer, environ: Mapping[str, str]) -> Layer:
-    """The environment-variable layer, for every environment the policy or the user's file names."""
-    return environment_layer(environ, _environments(Layer("policy", policy.source, policy.values), user))
+    """The environment-variable layer, for every environment the policy, the user's file or a variable names."""
+    return environment_layer(environ, environment_names([*policy.values, *user.values]))
 
 
 def lower_layers(path: Path, environ: Mapping[str, str], *, policy_path: Path | None = None,

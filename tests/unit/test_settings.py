@@ -296,3 +296,22 @@ def test_one_lock_rule_for_the_command_line_the_dialog_and_the_menus(tmp_path: P
     with pytest.raises(UsageError) as info:
         edit_user_setting(path, "environment", "production")
     assert "set by IT policy" in info.value.problems[0] and "turns environment switching off" in info.value.problems[0]
+
+
+def test_environments_are_named_one_way_in_every_layer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A custom environment named by policy, by the user's file or by a variable alone is listed, and its
+    variables are read, the same way."""
+    monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "policy.json")
+    (tmp_path / "policy.json").write_text(json.dumps({"settings": {"environments.corp.app_server":
+                                                                   "https://platform.corp.example.com"}}))
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"environments.lab_2.app_server": "https://platform.lab.example.com"}))
+    environ = {"EMBEDDABLE_DESKTOP_ENVIRONMENTS__FIELD__APP_SERVER": "https://platform.field.example.com",
+               "EMBEDDABLE_DESKTOP_ENVIRONMENTS__LAB_2__CLIENT_ID": "lab-id",
+               "EMBEDDABLE_DESKTOP_ENVIRONMENTS__CORP__REDIRECT_PORT": "5001"}
+    loaded = load_settings(["--data-dir", str(tmp_path)], environ, DATA, policy_path=tmp_path / "policy.json")
+    resolution = loaded.resolution
+    assert resolution.environments() == ["production", "sandbox", "corp", "lab_2", "field"]
+    assert resolution.env_value("lab_2", "client_id") == "lab-id"
+    assert resolution.env_value("corp", "redirect_port") == 5001
+    assert resolution.env_value("field", "app_server") == "https://platform.field.example.com"
