@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from desktop.core.dial_links import DialRequest
+from desktop.core.widget_status import WidgetStatus
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -20,11 +21,10 @@ log = logging.getLogger("desktop.dial")
 
 
 class DialQueue:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, status: WidgetStatus) -> None:
         self._window = window
+        self._status = status  # read, never written here: the window's events keep it
         self.pending: list[DialRequest] = []
-        self.signed_in = False
-        self.dialer_ready = False
 
     def add(self, requests: Iterable[DialRequest]) -> None:
         self.pending.extend(requests)
@@ -33,25 +33,16 @@ class DialQueue:
             self._flush()
 
     def login_status(self, signed_in: bool) -> None:
-        self.signed_in = signed_in
-        if not signed_in:
-            self.dialer_ready = False
-            if self.pending:
-                numbers = ", ".join(r.number for r in self.pending)
-                self._window.errors.show_notice(f"Sign in to call or text {numbers}; it is sent once you are in.")
+        if not signed_in and self.pending:
+            numbers = ", ".join(r.number for r in self.pending)
+            self._window.errors.show_notice(f"Sign in to call or text {numbers}; it is sent once you are in.")
         self._flush()
 
-    def page_replaced(self) -> None:
-        """A reload or a crash: the new page has said nothing yet, so nothing is sent until it has."""
-        self.signed_in = False
-        self.dialer_ready = False
-
-    def dialer_status(self, ready: bool) -> None:
-        self.dialer_ready = ready
+    def dialer_status(self) -> None:
         self._flush()
 
     def _flush(self) -> None:
-        if not (self.signed_in and self.dialer_ready):
+        if not self._status.takes_calls:
             return
         waiting, self.pending = self.pending, []
         for request in waiting:

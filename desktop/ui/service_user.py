@@ -42,7 +42,6 @@ class ServiceUserSignIn:
         self._window = window
         self._state = state
         self._extra_ca_file = extra_ca_file
-        self._was_signed_in = False
         env = window.options.env_name
         self.sign_in_action = QAction("Sign in again as the service user (JWT)", window)
         self.sign_in_action.triggered.connect(lambda: window.spawn(self.sign_in_again()))
@@ -71,17 +70,16 @@ class ServiceUserSignIn:
                                             "again; use Account → Sign in again as the service user.")
         self._window.load_widget(client_secret=secrets.client_secret, jwt=secrets.jwt)
 
-    def login_status(self, signed_in: bool) -> None:
+    def login_status(self, signed_in: bool, *, was_signed_in: bool) -> None:
         """Remember a sign-out of the service user (and forget it once signed in again)."""
         env = self._window.options.env_name
         if self._window.options.auth_mode != "jwt":
             return
         if signed_in:
             self._state.set(JWT_SIGNED_OUT, env, False)
-        elif self._was_signed_in:
+        elif was_signed_in:
             log.info("the service user signed out; the JWT is not passed again until asked")
             self._state.set(JWT_SIGNED_OUT, env, True)
-        self._was_signed_in = signed_in
         self.sign_in_action.setEnabled(not signed_in)
 
     async def sign_in_again(self) -> None:

@@ -28,7 +28,8 @@ class WidgetEvents:
         if kind == "rc-login-popup-notify":
             window.start_login(message.get("oAuthUri"))
         elif kind == "rc-dialer-status-notify":
-            window.dialing.dialer_status(bool(message.get("ready")))
+            window.status.dialer(bool(message.get("ready")))
+            window.dialing.dialer_status()
         elif window.calls.handles(kind):
             window.calls.on_message(message)
         elif kind == "rc-adapter-side-drawer-open-notify":
@@ -40,19 +41,17 @@ class WidgetEvents:
         """The widget's document is being replaced (a load started, or its renderer ended): what the old one
         said about sign-in and the dialer no longer holds, until the new one says it again."""
         window = self._window
-        window.dialing.page_replaced()
-        if window.signed_in is not None:
-            window.signed_in = None
+        if window.status.page_replaced():
             window.state_changed.emit()
 
     def _login_status(self, signed_in: bool) -> None:
         window = self._window
-        window.signed_in = signed_in
+        before = window.status.login(signed_in)
         window.state_changed.emit()
         log.info("widget login status: %s", "signed in" if signed_in else "signed out")
         window.account.update(signed_in=signed_in)
         if window.service_user is not None:
-            window.service_user.login_status(signed_in)
+            window.service_user.login_status(signed_in, was_signed_in=before is True)
         window.dialing.login_status(signed_in)
         if not signed_in:
             waiting, self.after_sign_out = self.after_sign_out, []

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLay
 from desktop import APP_NAME, __version__
 from desktop.core.options import LaunchOptions
 from desktop.core.settings import Resolution
+from desktop.core.widget_status import WidgetStatus
 from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
 from desktop.ui.account import AccountMenu
@@ -73,7 +74,8 @@ class MainWindow(QMainWindow):
         self.options = options
         self.resolution = resolution
         self._notices = list(notices)
-        self.signed_in: bool | None = None
+        #: What the widget said about itself; the one copy (tray, dial queue and service user read it).
+        self.status = WidgetStatus()
         self._tasks: set[asyncio.Task[None]] = set()
 
         title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         self.calls = CallMonitor(self)
         self._build_menus(resolution, settings_path)
         self.set_always_on_top(options.desktop.always_on_top)
-        self.dialing = DialQueue(self)
+        self.dialing = DialQueue(self, self.status)
         #: Asks the person a yes/no question; replaced in tests (a modal dialog cannot be clicked offscreen).
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.closing_for_switch = False
@@ -180,6 +182,11 @@ class MainWindow(QMainWindow):
             self.errors.show_notice(warning, "warning")
         if self.options.client_id is None:
             self.errors.show_notice(DEMO_CLIENT_NOTICE, "warning")
+
+    @property
+    def signed_in(self) -> bool | None:
+        """Read from :attr:`status`, the one copy."""
+        return self.status.signed_in
 
     def login_pending(self) -> bool:
         return self.login is not None and self.login.pending

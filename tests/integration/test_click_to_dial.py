@@ -42,10 +42,10 @@ def test_a_link_right_after_a_reload_waits_for_the_new_page(run_app, platform, r
 
     async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
-        await wait_until(lambda: app.window.dialing.dialer_ready, 20, "the dialer to be ready")
+        await wait_until(lambda: app.window.status.dialer_ready, 20, "the dialer to be ready")
         await app.js("location.hash = '#/history'")  # a route change inside the page is no new page
         await asyncio.sleep(0.3)
-        assert app.window.dialing.dialer_ready and app.window.signed_in is True
+        assert app.window.status.dialer_ready and app.window.signed_in is True
         if how == "reload":
             app.window.reload_widget()
         else:
