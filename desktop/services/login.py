@@ -37,6 +37,9 @@ class LoginObserver(Protocol):
     def login_failed(self, error: LauncherError) -> None:
         """Show the error to the person."""
 
+    def attempt_changed(self, authorize_url: str | None) -> None:
+        """An attempt is pending with this URL (a newer one replaces it), or none is (``None``)."""
+
 
 class LoginFlow:
     """One per window. ``begin`` for each Sign In; the listener closes once no attempt is pending."""
@@ -106,6 +109,7 @@ class LoginFlow:
             log.info("a newer sign-in replaces the pending one")
         self._latest = request
         self._restart_timer()
+        self._observer.attempt_changed(request.url)
         log.info("sign-in opened in the browser; waiting for the redirect")
 
     async def cancel(self) -> None:
@@ -127,9 +131,11 @@ class LoginFlow:
             help_hint="Click Sign In to try again.",
         ))
 
-    def _end_attempt(self) -> None:
+    def _end_attempt(self, *, tell: bool = True) -> None:
         if self._latest is not None:
             self._old_states.append(self._latest.state)
+            if tell:
+                self._observer.attempt_changed(None)
         self._latest = None
         if self._timer is not None:
             self._timer.cancel()
@@ -172,7 +178,7 @@ class LoginFlow:
         """Shut down for good (app quit, environment switch)."""
         async with self._lock:
             self._closed = True
-        self._end_attempt()
+        self._end_attempt(tell=False)  # the window is going away: nothing left to update
         if self._closing is not None:
             with contextlib.suppress(Exception):
                 await self._closing

@@ -64,3 +64,21 @@ class BrowserSignIn:
 
     def login_failed(self, error: LauncherError) -> None:
         self._window.errors.show_error(error)
+
+    def attempt_changed(self, authorize_url: str | None) -> None:
+        self._window.sign_in_bar.show_attempt(authorize_url)
+
+    # --- the sign-in bar's buttons ----------------------------------------------------------------
+    def open_again(self, url: str) -> None:
+        try:
+            self._window.links.open_in_browser(url)
+        except LauncherError as exc:
+            self._window.errors.show_error(exc)
+            return
+        log.info("sign-in page opened again")
+
+    def cancel(self) -> None:
+        window = self._window
+        if window.login is not None:
+            log.info("sign-in cancelled by the person")
+            window.spawn(window.login.cancel())

@@ -34,6 +34,7 @@ from desktop.ui.offline import OfflineScreen
 from desktop.ui.placement import WindowPlacement
 from desktop.ui.recovery import CrashRecovery
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
+from desktop.ui.sign_in_bar import SignInBar
 from desktop.ui.widget_events import WidgetEvents
 from desktop.ui.widget_page import WidgetPage
 
@@ -78,9 +79,12 @@ class MainWindow(QMainWindow):
         self.status = WidgetStatus()
         self._tasks: set[asyncio.Task[None]] = set()
 
-        title = APP_NAME if options.env_name == "production" else f"{APP_NAME} — {options.env_name}"
+        # The app's name comes last: Qt appends the display name to a title on X11 and Windows unless the
+        # title already ends with it ("custom — Embeddable Desktop", not "... — custom — Embeddable Desktop").
+        title = APP_NAME if options.env_name == "production" else f"{options.env_name} — {APP_NAME}"
         self.setWindowTitle(title)
         self.placement = WindowPlacement(self, options.data_dir / "window.json")
+        self.sign_in = BrowserSignIn(self)
         self._build_layout(options, resolution)
         self.errors = ErrorPresenter(self.notice_bar, log_path)
 
@@ -88,7 +92,6 @@ class MainWindow(QMainWindow):
         # page, and deleting the page (an environment switch) then deletes the profile other windows share.
         self.profile = profile
         self.links = LinkRouter(self)
-        self.sign_in = BrowserSignIn(self)
         self.recovery = CrashRecovery(self)
         self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
                                reload_blocked=self.recovery.reload_blocker)
@@ -129,12 +132,14 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.environment_strip = EnvironmentStrip(options.env_name, options.app_server, central)
         self.notice_bar = NoticeBar(central)
+        self.sign_in_bar = SignInBar(central, open_again=self.sign_in.open_again, cancel=self.sign_in.cancel)
         self.stack = QStackedWidget(central)
         self.view = QWebEngineView(self.stack)
         self.stack.addWidget(self.view)
         self.offline = OfflineScreen(self.reload_widget, self.stack, self.view)
         layout.addWidget(self.environment_strip)
         layout.addWidget(self.notice_bar)
+        layout.addWidget(self.sign_in_bar)
         layout.addWidget(self.stack, 1)
         self.missing_settings = resolution.missing_required() if resolution else []
         if self.missing_settings and resolution is not None:

@@ -200,3 +200,53 @@ def test_demo_client_signs_in_through_an_in_app_popup(run_app, platform, browser
         assert len(platform.successful_code_exchanges()) == 1
 
     run_app(scenario, client_id=None)
+
+
+def test_the_sign_in_bar_reopens_copies_cancels_and_goes_away(run_app, platform, redirect_port, tls,
+                                                             recording_browser) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    async def scenario(app: AppUnderTest) -> None:
+        bar = app.window.sign_in_bar
+        assert not bar.isVisible()
+        await app.click("#sign-in")
+        await wait_until(recording_browser.entries, what="the browser to be asked")
+        url = recording_browser.entries()[0]["url"]
+        await wait_until(bar.isVisible, what="the sign-in bar")
+        assert bar.url == url and "continues in your browser" in bar.label.text()
+        bar.open_button.click()  # the browser tab was closed, or opened behind the window
+        await wait_until(lambda: len(recording_browser.entries()) == 2, what="the page opened again")
+        assert recording_browser.entries()[1]["url"] == url  # the same attempt: the widget's verifier matches
+        bar.copy_button.click()
+        assert QGuiApplication.clipboard().text() == url and "Link copied" in bar.label.text()
+        # A new Sign In in the widget replaces the attempt, and the link with it.
+        await app.click("#sign-in")
+        await wait_until(lambda: len(recording_browser.entries()) == 3, what="the second sign-in")
+        newer = recording_browser.entries()[2]["url"]
+        await wait_until(lambda: bar.url == newer, what="the bar to take the newer link")
+        bar.cancel_button.click()
+        await wait_until(lambda: not app.window.login_pending(), what="the attempt to end")
+        assert not bar.isVisible()
+        await wait_until(lambda: app.window.login is not None and not app.window.login.listener.is_open,
+                         what="the listener to close")
+        # Signing in again shows the bar again; the callback takes it away.
+        await app.click("#sign-in")
+        await wait_until(lambda: len(recording_browser.entries()) == 4 and bar.isVisible(), what="the bar again")
+        _, callback = await in_thread(follow, recording_browser.entries()[3]["url"], tls[1])
+        assert callback.status_code == 200
+        await wait_until(app.signed_in, 20, "sign-in")
+        assert not bar.isVisible() and bar.url is None
+
+    run_app(scenario)
+
+
+def test_the_sign_in_bar_goes_away_when_sign_in_fails(run_app, platform, browser) -> None:
+    platform.deny_next_login = True
+
+    async def scenario(app: AppUnderTest) -> None:
+        await app.click("#sign-in")
+        await wait_until(lambda: app.window.notice_bar.isVisible() and "denied" in app.window.notice_bar.label.text(),
+                         what="the failure")
+        assert not app.window.sign_in_bar.isVisible()
+
+    run_app(scenario)

@@ -37,6 +37,10 @@ class Recorder:
         self.delivered: list[str] = []
         self.failures: list[LauncherError] = []
         self.opened: list[str] = []
+        self.attempts: list[str | None] = []  # what the sign-in bar would show, in order
+
+    def attempt_changed(self, authorize_url: str | None) -> None:
+        self.attempts.append(authorize_url)
 
     def deliver_callback(self, callback_uri: str) -> None:
         self.delivered.append(callback_uri)
@@ -99,6 +103,7 @@ def test_valid_callback_is_delivered_once_and_the_listener_closes() -> None:
             await raw(port, b"GET /oauth/callback HTTP/1.1\r\n\r\n")
     rec = run_flow(scenario)
     assert rec.failures == []
+    assert rec.attempts == [rec.opened[0], None]  # the bar shows the link, then goes when the callback comes
 
 
 def test_only_the_checked_code_and_state_reach_the_widget() -> None:
@@ -143,7 +148,8 @@ def test_a_newer_sign_in_makes_the_older_link_stale() -> None:
         assert rec.delivered == []
         assert (await get(port, "/oauth/callback?code=y&state=new"))[0] == 200
         assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=y&state=new"]
-    run_flow(scenario)
+    rec = run_flow(scenario)
+    assert rec.attempts == [rec.opened[0], rec.opened[1], None]  # the newer link replaces the older one
 
 
 def test_access_denied_shows_a_failure_page_tells_the_app_and_closes() -> None:
@@ -156,6 +162,7 @@ def test_access_denied_shows_a_failure_page_tells_the_app_and_closes() -> None:
         await asyncio.sleep(0.2)
         assert not flow.listener.is_open
     rec = run_flow(scenario)
+    assert rec.attempts == [rec.opened[0], None]
     assert len(rec.failures) == 1 and isinstance(rec.failures[0], LoginError)
     assert "cancelled or access was denied" in str(rec.failures[0])
 
@@ -167,6 +174,18 @@ def test_timeout_closes_the_listener_and_tells_the_user() -> None:
         assert not flow.pending and not flow.listener.is_open
     rec = run_flow(scenario, timeout=0.2)
     assert len(rec.failures) == 1 and isinstance(rec.failures[0], LoginTimedOut)
+    assert rec.attempts == [rec.opened[0], None]
+
+
+def test_cancel_ends_the_attempt_and_closes_the_listener() -> None:
+    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
+        await flow.begin(authorize_url(port, "st"))
+        await flow.cancel()
+        assert not flow.pending and not flow.listener.is_open and rec.attempts == [rec.opened[0], None]
+        with pytest.raises(OSError):
+            await get(port, "/oauth/callback?code=x&state=st")
+    rec = run_flow(scenario)
+    assert rec.delivered == [] and rec.failures == []
 
 
 def test_rejected_authorize_url_opens_nothing_and_listens_nowhere() -> None:
