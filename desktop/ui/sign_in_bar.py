@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 WAITING = "Sign-in continues in your browser. Finish it there; this window follows by itself."
 
@@ -26,8 +26,12 @@ class SignInBar(QFrame):
         self._url: str | None = None
         self._open_again = open_again
         self._cancel = cancel
-        layout = QHBoxLayout(self)
+        # Text above the buttons: the phone's window is narrow (a column beside other work).
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(4)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
         self.label = QLabel(WAITING, self)
         self.label.setWordWrap(True)
         self.open_button = QPushButton("Open Again", self)
@@ -38,9 +42,10 @@ class SignInBar(QFrame):
         self.open_button.clicked.connect(self._reopen)
         self.copy_button.clicked.connect(self._copy)
         self.cancel_button.clicked.connect(self._cancel_clicked)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label)
         for button in (self.open_button, self.copy_button, self.cancel_button):
-            layout.addWidget(button)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
         self.hide()
 
     @property

@@ -1,0 +1,55 @@
+"""The app on a real X server (Xvfb, Qt's xcb platform), as a person sees it: the window's title as the X
+server has it, and the sign-in bar while the browser is out of sight. A screenshot is kept for a person."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_app_process import Running, setup, signing_in
+from tests.support.requirements import require
+from tests.support.xvfb import screenshot, virtual_screen
+
+pytestmark = pytest.mark.e2e
+__all__ = ["setup"]  # the fixture, shared with the other process tests
+
+
+def window_titles(display: str) -> list[str]:
+    """``_NET_WM_NAME`` (UTF-8) of every top-level window that has one."""
+    tree = subprocess.run(["xwininfo", "-display", display, "-root", "-children"], capture_output=True, text=True,
+                          check=True, timeout=30).stdout
+    titles = []
+    for line in tree.splitlines():
+        words = line.split()
+        if not words or not words[0].startswith("0x"):
+            continue
+        name = subprocess.run(["xprop", "-display", display, "-id", words[0], "_NET_WM_NAME"], capture_output=True,
+                              text=True, timeout=30).stdout
+        if "=" in name:
+            titles.append(name.split("=", 1)[1].strip().strip('"'))
+    return titles
+
+
+def test_title_names_the_app_once_and_the_sign_in_bar_shows(app_program: Path, setup, tmp_path: Path) -> None:
+    require(all(shutil.which(t) for t in ("Xvfb", "import", "xprop", "xwininfo")),
+            "Xvfb, ImageMagick's import and x11-utils (xprop, xwininfo) are needed")
+    argv, env, log_file = signing_in(setup, tmp_path)
+    env["SCRIPTED_BROWSER_MODE"] = "record"  # the browser opens "somewhere else": nobody comes back
+    with virtual_screen() as display:
+        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
+        try:
+            app.wait_for("sign-in opened in the browser; waiting for the redirect")
+            deadline = time.monotonic() + 20
+            while "custom — Embeddable Desktop" not in (titles := window_titles(display)):
+                assert time.monotonic() < deadline, titles
+                time.sleep(0.2)
+            assert titles.count("custom — Embeddable Desktop") == 1, titles
+            assert not any(t.count("Embeddable Desktop") > 1 for t in titles), titles
+            time.sleep(1.0)  # let the bar paint
+            assert screenshot(display, tmp_path / "sign-in-pending.png") > 20, "the screen is blank"
+        finally:
+            assert app.terminate() == 0
