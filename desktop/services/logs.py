@@ -16,6 +16,12 @@ _SECRET_PARAMS = re.compile(
     r"|assertion|password|token|ws_access_token)(=|\":\s*\"|':\s*')([^&\s\"']+)"
 )
 _AUTH_HEADER = re.compile(r"(?i)\b(authorization:?\s*(?:bearer|basic)\s+)(\S+)")
+#: A JWT anywhere (a service user's assertion, an id token): three base64url parts, the first a JSON header.
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+#: Callers' numbers: a dial link's target, +E.164, bare runs of 7+ digits, and (650) 555-0100 / 650-555-0100.
+#: Log timestamps, ports, sizes and versions never have seven digits in a row, so they are left alone.
+_PHONE = re.compile(r"(?i)\b(?:tel|callto|sms):[^\s\"'<>&]+|\+\d[\d ().-]{5,}\d|(?<![\w.])\d{7,15}(?![\w.])"
+                    r"|\(\d{3}\)\s?\d{3}-\d{4}\b|\b\d{3}-\d{3}-\d{4}\b")
 
 #: ``extra=`` for a log call whose message the person already saw on stderr.
 FILE_ONLY = {"file_only": True}
@@ -23,9 +29,11 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def redact(text: str) -> str:
-    """Mask values of secret-looking parameters and Authorization headers."""
+    """Mask values of secret-looking parameters, Authorization headers, JWTs and phone numbers."""
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
-    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    text = _JWT.sub("[redacted JWT]", text)
+    return _PHONE.sub("[number]", text)
 
 
 class RedactingFormatter(logging.Formatter):

@@ -49,6 +49,28 @@ def test_redaction(text: str) -> None:
     assert "[redacted]" in out
 
 
+@pytest.mark.parametrize(("text", "gone"), [
+    ("assertion eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl in a message", "eyJhbGci"),
+    ("dialing tel:+16505550100 now", "6505550100"),
+    ("incoming from +1 (650) 555-0100", "555-0100"),
+    ("caller 6505550100 rang", "6505550100"),
+    ("call (650) 555-0173 back", "555-0173"),
+    ("call 650-555-0173 back", "555-0173"),
+    ("sms:5550100?body=hi", "5550100"),
+])
+def test_jwts_and_numbers_are_redacted(text: str, gone: str) -> None:
+    assert gone not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-30 12:11:30,123 INFO desktop.ui: sign-in callback handed to the widget in 3.1 ms",
+    "Qt 6.11.3, Chromium 122.0.6261.171 (security patches 133.0.6943.141), port 47612, 412.3 MiB",
+    "listening on http://127.0.0.1:47612/oauth/callback",
+])
+def test_redaction_leaves_timestamps_versions_and_ports(text: str) -> None:
+    assert redact(text) == text
+
+
 def test_log_file_is_redacted(tmp_path: Path) -> None:
     root = logging.getLogger()
     before = list(root.handlers)
