@@ -84,15 +84,9 @@ def settings_help() -> str:
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="embeddable-desktop",
-        allow_abbrev=False,  # an abbreviated option would survive an environment switch's argv rewrite
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        usage="embeddable-desktop [OPTIONS] [LINK ...]\n       embeddable-desktop [--data-dir DIR] COMMAND ...",
-        epilog=verbs_help() + "\n\n" + settings_help(),
-        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser.",
-    )
+def add_environment_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the environment and the data folder: the app's, and ``diagnose``'s (which checks
+    exactly what the app would start with)."""
     parser.add_argument("--env", metavar="NAME",
                         help="environment: production (default), sandbox, custom (ad hoc, with --app-server) or "
                         "the name of one defined in the settings")
@@ -102,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--redirect-port",
                         help=f"port of the sign-in listener on 127.0.0.1 (default: {DEFAULT_REDIRECT_PORT})")
     parser.add_argument("--data-dir", help="folder for everything the app writes (profiles, logs, settings)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="embeddable-desktop",
+        allow_abbrev=False,  # an abbreviated option would survive an environment switch's argv rewrite
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="embeddable-desktop [OPTIONS] [LINK ...]\n       embeddable-desktop [--data-dir DIR] COMMAND ...",
+        epilog=verbs_help() + "\n\n" + settings_help(),
+        description="The RingCentral Embeddable phone in a desktop window, signed in through your browser.",
+    )
+    add_environment_options(parser)
     parser.add_argument("--browser", metavar="COMMAND",
                         help="command that opens sign-in pages; the URL is added as last argument")
     parser.add_argument("links", nargs="*", metavar="LINK",

@@ -37,6 +37,11 @@ class SettingsFileError(LauncherError):
         self.problems = problems
 
 
+def default_data_dir() -> Path:
+    """Where the app keeps profiles, logs and state unless ``--data-dir`` says otherwise."""
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
 def default_settings_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_ID, appauthor=False)) / SETTINGS_FILE_NAME
 
@@ -152,6 +157,6 @@ def load_policy(path: Path | None = None) -> Policy:
 
 
 __all__ = [
-    "SettingsFileError", "default_settings_path", "environment_layer", "keep_copy", "load_policy",
+    "SettingsFileError", "default_data_dir", "default_settings_path", "environment_layer", "keep_copy", "load_policy",
     "load_user_file", "write_json_atomic",
 ]

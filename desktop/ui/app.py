@@ -13,36 +13,30 @@ import sys
 import time
 from pathlib import Path
 
-import platformdirs
-
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
 from desktop.services.logs import FILE_ONLY, setup_logging
-from desktop.services.settings_files import SettingsFileError
+from desktop.services.settings_files import SettingsFileError, default_data_dir
 from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
+from desktop.services.tls_trust import extra_ca_file
 
 log = logging.getLogger("desktop")
 
 #: Extra PEM CA certificates trusted by the web profile (custom servers behind a private CA, tests).
-EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
-
-
-def _default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
 
 
 def run(argv: list[str]) -> int:
     """Run the app; returns the process exit status (2 for bad options)."""
     try:
         try:
-            loaded = load_settings(argv, os.environ, _default_data_dir())
+            loaded = load_settings(argv, os.environ, default_data_dir())
         except UnusableSettingsFile as exc:
             for problem in exc.problems:
                 print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
             if not _person_agrees_to_defaults(exc):
                 raise
-            loaded = load_settings(argv, os.environ, _default_data_dir(), reset=True)
+            loaded = load_settings(argv, os.environ, default_data_dir(), reset=True)
         options = loaded.options
         try:
             log_path = setup_logging(options.data_dir / "logs")
@@ -138,8 +132,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    extra_ca = Path(os.environ[EXTRA_CA_ENV]) if os.environ.get(EXTRA_CA_ENV) else None
-    controller = AppController(loaded, argv, default_loader(_default_data_dir()), log_path=str(log_path),
+    extra_ca = extra_ca_file(os.environ)
+    controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
     window = controller.window
     accept_links(app, options.data_dir, controller, controller.handle_forwarded)

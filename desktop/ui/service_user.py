@@ -8,11 +8,9 @@ until the person asks for it (Account menu), since the widget would otherwise si
 from __future__ import annotations
 
 import logging
-import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import certifi
 import httpx
 from PySide6.QtGui import QAction
 
@@ -20,6 +18,7 @@ from desktop.core.errors import LauncherError
 from desktop.services.app_state import JWT_SIGNED_OUT, JWT_WARNED, AppState
 from desktop.services.secret_mode import AUTH_CODE_WARNING, JWT_WARNING, prepare_secret_mode
 from desktop.services.secrets import SecretStore
+from desktop.services.tls_trust import trust_context
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -30,11 +29,7 @@ log = logging.getLogger("desktop.auth")
 def http_client(extra_ca_file: Path | None) -> httpx.AsyncClient:
     """The client for the JWT check: the system's CAs (as Chromium uses), certifi's, and the extra CA the web
     profile trusts, if any; so a private or proxy CA installed on the machine works here too."""
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=certifi.where())
-    if extra_ca_file is not None:
-        context.load_verify_locations(cafile=str(extra_ca_file))
-    return httpx.AsyncClient(verify=context, timeout=15.0)
+    return httpx.AsyncClient(verify=trust_context(extra_ca_file), timeout=15.0)
 
 
 class ServiceUserSignIn:

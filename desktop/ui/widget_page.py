@@ -100,4 +100,12 @@ class WidgetPage(QWebEnginePage):
     def javaScriptConsoleMessage(  # noqa: N802 - Qt override
         self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str, line: int, source: str
     ) -> None:
-        js_log.debug("%s %s:%d %s", level.name, source, line, message[:500])
+        # Warnings and errors go to the log (redacted there like everything else), so a failure inside the
+        # widget leaves a trace for the helpdesk; the rest stays at debug. The source loses its query (client id).
+        where = f"{source.split('?', 1)[0].split('#', 1)[0]}:{line}"
+        if level in (QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel,
+                     QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel):
+            js_log.warning("widget console %s at %s: %s", level.name.removesuffix("MessageLevel").lower(), where,
+                           message[:500])
+        else:
+            js_log.debug("widget console %s at %s: %s", level.name, where, message[:500])

@@ -28,6 +28,7 @@ from desktop.ui.desk_menu import DeskMenu
 from desktop.ui.dialing import DialQueue
 from desktop.ui.environment_menu import EnvironmentMenu
 from desktop.ui.errors import ErrorPresenter, NoticeBar
+from desktop.ui.help_menu import HelpMenu
 from desktop.ui.links import LinkRouter
 from desktop.ui.notifier import Notifier
 from desktop.ui.offline import OfflineScreen
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
             self.notifier.activated.connect(self.bring_to_front)
         self.options = options
         self.resolution = resolution
+        self.extra_ca_file = extra_ca_file  # trusted by the profile; diagnose checks TLS with the same CAs
         self._notices = list(notices)
         #: What the widget said about itself; the one copy (tray, dial queue and service user read it).
         self.status = WidgetStatus()
@@ -155,6 +157,7 @@ class MainWindow(QMainWindow):
             if settings_path is not None:
                 settings = self.menuBar().addAction("&Settings…")
                 settings.triggered.connect(lambda: self.desk.open_settings(resolution, settings_path))
+        self.help = HelpMenu(self, settings_path)
 
     def start_login_service(self) -> None:
         self.sign_in.start_service()

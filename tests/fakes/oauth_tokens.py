@@ -92,6 +92,11 @@ class TokenStore:
             for pair in self._by_access.values():
                 pair.access_expires_at = 0.0
 
+    def every_token(self) -> list[str]:
+        """Every access and refresh token ever issued, revoked or not (for tests that grep for leaks)."""
+        with self._lock:
+            return [*self._by_access, *self._by_refresh]
+
     def live_access_tokens(self) -> list[str]:
         """Access tokens that would pass :meth:`bearer_valid` now."""
         with self._lock:

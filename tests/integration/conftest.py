@@ -43,6 +43,8 @@ class QtLoop:
     def __init__(self, qapp: QApplication) -> None:
         qapp.setQuitOnLastWindowClosed(False)  # closing a test's window must not end anything
         self.loop = qasync.QEventLoop(qapp, already_running=True)
+        self.executor = qasync.QThreadExecutor()
+        self.loop.set_default_executor(self.executor)
 
     def run_until_complete(self, scenario: Coroutine[Any, Any, None], timeout: float = 120.0) -> None:
         # Running only while a scenario runs, so plain asyncio.run() in other tests still works.
@@ -64,8 +66,12 @@ class QtLoop:
 
 
 @pytest.fixture(scope="session")
-def loop(qapp: QApplication) -> QtLoop:
-    return QtLoop(qapp)
+def loop(qapp: QApplication) -> Iterator[QtLoop]:
+    qt_loop = QtLoop(qapp)
+    yield qt_loop
+    # The loop's executor runs name lookups (asyncio's getaddrinfo) on QThreads; stop them before Qt goes,
+    # as the app does when its loop closes ("QThread: Destroyed while thread is still running" otherwise).
+    qt_loop.executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_no_reload_during_a_call_without_asking(run_app) -> None:
         await asyncio.sleep(1.0)
         assert statuses(app) == count  # not reloaded
         # The calls died with the renderer: no "On call" for ever, and Retry is offered instead.
-        assert app.window.active_calls == set() and app.window.windowTitle().startswith("Embeddable Desktop")
+        assert app.window.active_calls == set() and app.window.windowTitle() == app.window.calls.base_title
         offline = app.window.offline
         assert app.window.stack.currentWidget() is offline and not offline.timer.isActive()
         offline.retry_button.click()

@@ -78,14 +78,16 @@ def test_secrets_uses_the_environments_of_its_data_folder(folder: Path, tmp_path
     # "lab" exists only in this folder's settings: refused without it, before any keychain is asked.
     done = command("secrets", "status", "--env", "lab", env=keychain)
     assert done.returncode == 2
-    assert "environment 'lab' is not defined in" in done.stderr and "config set environments.lab.app_server" in done.stderr
+    assert "environment 'lab' is not defined in" in done.stderr
+    assert "config set environments.lab.app_server" in done.stderr
     assert done.stderr.count("\n") == 1
     # With the folder (before or after the verb), lab is known and is the default: the keychain is asked.
     for argv in (["--data-dir", str(folder), "secrets", "status"], ["secrets", "status", "--data-dir", str(folder)]):
         done = command(*argv, env=keychain)
         assert done.returncode == 1 and "No usable keychain was found" in done.stderr, done.stderr
     done = command("secrets", "status", "--env", "labb", "--data-dir", str(folder), env=keychain)
-    assert done.returncode == 2 and "'labb' is not defined" in done.stderr and "(defined: production, sandbox, lab)" in done.stderr
+    assert done.returncode == 2 and "'labb' is not defined" in done.stderr
+    assert "(defined: production, sandbox, lab)" in done.stderr
 
 
 def test_a_closed_pipe_is_not_an_error(folder: Path) -> None:

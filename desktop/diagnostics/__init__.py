@@ -1,0 +1,1 @@
+"""Checks behind `embeddable-desktop diagnose`, Help → Diagnostics and the support bundle."""

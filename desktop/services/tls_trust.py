@@ -1,0 +1,31 @@
+"""Which certificate authorities the app's own HTTPS (the JWT check, diagnose) trusts: the same as the web profile.
+
+The system's store (as Chromium uses it), certifi's, and the extra CA file IT may name in
+``EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS`` for servers behind a private or TLS-inspecting proxy CA. One definition,
+so a diagnose report never calls a certificate untrusted that the phone itself accepts, or the other way round.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from pathlib import Path
+
+import certifi
+
+EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
+
+
+def extra_ca_file(environ: Mapping[str, str]) -> Path | None:
+    """The PEM file of extra CAs the web profile trusts, if IT set one."""
+    value = environ.get(EXTRA_CA_ENV)
+    return Path(value) if value else None
+
+
+def trust_context(extra: Path | None) -> ssl.SSLContext:
+    """A verifying client context over the system's CAs, certifi's and ``extra``'s."""
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=certifi.where())
+    if extra is not None:
+        context.load_verify_locations(cafile=str(extra))
+    return context
