@@ -17,10 +17,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from desktop.core.system_libraries import Dynamic, missing_libraries_message, read_dynamic
+from desktop.services.display import display_problem
 
 
 def platform_plugin_problem(env: Mapping[str, str] = os.environ) -> str | None:
-    """None when a window-system plugin Qt would use can load; otherwise the one-line explanation."""
+    """None when a window-system plugin Qt would use can load and reach its display; else the one-line reason.
+
+    Missing libraries come first: they stay wrong whatever session the app is started in.
+    """
     if not sys.platform.startswith("linux"):
         return None
     folders = _plugin_folders(env)
@@ -31,11 +35,12 @@ def platform_plugin_problem(env: Mapping[str, str] = os.environ) -> str | None:
         if not plugins:
             continue  # a plugin Qt does not have: Qt itself says so
         if any(_loads(str(plugin)) for plugin in plugins):
-            return None  # Qt tries every folder, so one that loads is enough
+            # Qt tries every folder, so one that loads is enough; then it needs a display to talk to.
+            return display_problem(_candidate_platforms(env), env)
         failed.append(name)
         missing += [lib for lib in missing_libraries(plugins[-1]) if lib not in missing]
     if not failed or not missing:  # nothing to check, or a failure of another kind: Qt's own message it is
-        return None
+        return display_problem(_candidate_platforms(env), env)
     return missing_libraries_message(f"The window system plugin ({', '.join(failed)})", missing)
 
 
