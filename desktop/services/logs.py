@@ -57,4 +57,7 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
         root.addHandler(handler)
     # qasync logs the arguments and results of executor calls at DEBUG; never let those reach a log.
     logging.getLogger("qasync").setLevel(logging.WARNING)
+    # httpx logs every request's full URL at INFO (a query may carry a client id); the app logs its own lines.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return path
