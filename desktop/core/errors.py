@@ -18,6 +18,17 @@ traceback.
 from __future__ import annotations
 
 
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes, outermost first: httpx wraps httpcore, which wraps the ``ssl`` or
+    ``OSError`` that says why, and the message for a person comes from the innermost that explains."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 class LauncherError(Exception):
     """Base of every error a person sees. The message names what is wrong and where."""
 

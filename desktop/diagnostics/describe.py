@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from desktop.core.errors import exception_chain
 from desktop.core.findings import Status
 
 #: A server certificate that ends within this many days is worth a warning.
@@ -30,16 +31,6 @@ _ERRNO_WORDS = {
 }
 
 
-def chain(exc: BaseException) -> list[BaseException]:
-    """The exception and its causes: httpx wraps httpcore, which wraps the ssl or OSError that says why."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
 def describe_dns_error(exc: OSError) -> str:
     """getaddrinfo's codes are negative and platform-specific; only the common ones get plain words."""
     if isinstance(exc, socket.gaierror):
@@ -52,7 +43,7 @@ def describe_dns_error(exc: OSError) -> str:
 
 def describe_failure(exc: BaseException, timeout: float) -> str:
     """The most specific words for a failed connection, handshake or request."""
-    items = chain(exc)
+    items = exception_chain(exc)
     # First: a handshake that stalls surfaces as an SSLError ("did not complete"), but it is a timeout.
     if any(isinstance(item, TimeoutError | httpx.TimeoutException) for item in items):
         return f"no answer within {timeout:g} s"

@@ -15,6 +15,7 @@ import ssl
 import httpx
 
 from desktop import __version__
+from desktop.core.errors import exception_chain
 from desktop.core.oauth_errors import (
     AuthConfigError,
     AuthContext,
@@ -115,23 +116,13 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception and its causes (httpx wraps httpcore, which wraps ssl/OSError)."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
 def _reason(exc: BaseException) -> str:
     """The most specific words for a transport failure (``certificate verify failed: ...``, ``Connection
     refused``), without the request (which is never in these texts anyway)."""
-    for item in _chain(exc):
+    for item in exception_chain(exc):
         if isinstance(item, ssl.SSLCertVerificationError):
             return clean_text(f"certificate verify failed: {item.verify_message or item.reason or item}")
-    for item in _chain(exc):
+    for item in exception_chain(exc):
         if isinstance(item, OSError) and item.strerror:
             # asyncio says "Connect call failed ('127.0.0.1', 1)"; the errno says "Connection refused".
             # getaddrinfo's errnos are negative and only its own text explains them.
@@ -147,7 +138,7 @@ def _unreachable(exc: httpx.RequestError, context: AuthContext, timeout: float) 
     if isinstance(exc, httpx.TimeoutException):
         return PlatformUnreachable(f"{context.subject} did not answer within {timeout:g} seconds, so the JWT "
                                    "was not checked.", help_hint=check, app_server=context.app_server)
-    chain = _chain(exc)
+    chain = exception_chain(exc)
     if any(isinstance(item, ssl.SSLError) for item in chain):
         if any(isinstance(item, ssl.SSLCertVerificationError) for item in chain):
             what = f"The https certificate of {context.where} could not be verified"

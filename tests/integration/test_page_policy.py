@@ -86,7 +86,7 @@ def test_microphone_and_notifications_only_for_the_widget_origin(run_app, platfo
         # https://127.0.0.1:<port>) asks for the microphone. The widget's CSP allows frame-src 'self' only, so
         # it sits in a same-origin host frame; allow="microphone" on both delegates the request past
         # Chromium's permissions policy, so it reaches the launcher's handler, which must refuse it.
-        await app.js(FRAME_PROBE % {"url": json.dumps(platform.other_origin_url("/other/mic-frame.html"))})
+        await app.js(FRAME_PROBE % {"url": json.dumps(platform.other_origin_url("/other/mic.html"))})
         result = await settled(app, "", "window.__frameMic")
         origin, _, outcome = result.partition(" ")
         assert origin == platform.other_origin, result

@@ -206,7 +206,7 @@ def test_stored_session_then_jwt_login_and_sticky_logout(widget: WidgetHarness, 
 
 
 def test_microphone_page_on_the_other_origin(qtbot: QtBot, profile: QWebEngineProfile, platform: FakePlatform) -> None:
-    for grant, expected in ((True, "granted"), (False, None)):
+    for grant, expected in ((True, "granted:audio"), (False, None)):
         page = HarnessPage(profile, grant_microphone=grant)
         with qtbot.waitSignal(page.loadFinished, timeout=20_000):
             page.load(QUrl(platform.mic_page_url))
@@ -214,7 +214,7 @@ def test_microphone_page_on_the_other_origin(qtbot: QtBot, profile: QWebEnginePr
         if expected:
             assert page.title() == expected
         else:
-            assert page.title() in ("NotAllowedError", "AbortError")
+            assert page.title() in ("denied:NotAllowedError", "denied:AbortError")
         page.deleteLater()
 
 
