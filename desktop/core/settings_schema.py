@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,30 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     return convert
 
 
+def _proxy(value: Any) -> str:
+    """``system``, ``none``, ``http(s)://host:port`` (or ``socks5://``) or ``pac:URL`` (a PAC script)."""
+    text = _text(value).strip()
+    if text in ("system", "none"):
+        return text
+    if text.startswith("pac:"):
+        pac = urlsplit(text[4:])
+        if pac.scheme not in ("http", "https", "file") or not (pac.netloc or pac.scheme == "file"):
+            raise ValueError(f"{text!r}: after pac: comes the URL of the PAC script (http, https or file)")
+        return text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https", "socks5") or not parts.hostname:
+        raise ValueError(f"{text!r} is not a proxy: use system, none, http://host:port, socks5://host:port or "
+                         "pac:URL")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None or parts.path not in ("", "/") or parts.query or parts.username or parts.password:
+        raise ValueError(f"{text!r}: a proxy is scheme://host:port, with the port and nothing else (no user or "
+                         "password: the system's proxy settings keep those)")
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
 def _env_name(value: Any) -> str:
     text = _text(value)
     if not ENV_NAME.match(text):
@@ -121,6 +146,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("raise_on_ring", "true/false", True, "bring the window to the front when a call rings", _flag),
     Setting("notifications", "true/false", True, "desktop notifications for incoming calls and messages", _flag),
     Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
+    Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
+            "settings and proxy variables), none, http://host:port, socks5://host:port or pac:URL", _proxy,
+            restart_required=True),
 )}
 
 ENVIRONMENT_SETTINGS: dict[str, Setting] = {s.field: s for s in (
