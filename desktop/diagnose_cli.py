@@ -55,7 +55,8 @@ def subject(ns: argparse.Namespace, environ: Mapping[str, str]) -> Subject:
     return Subject(settings_path=loaded.settings_path, data_dir=options.data_dir, resolution=loaded.resolution,
                    problems=tuple(options.warnings), env_name=options.env_name, auth_mode=options.auth_mode,
                    redirect_port=options.redirect_port if options.uses_loopback_login else None,
-                   widget_url=options.widget_url, app_server=options.app_server, extra_ca_file=extra)
+                   widget_url=options.widget_url, app_server=options.app_server, extra_ca_file=extra,
+                   proxy=options.proxy)
 
 
 def main(argv: Sequence[str], *, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shlex
 
+from desktop.core.proxy import CHROMIUM_PROXY_FLAGS, SYSTEM, chromium_proxy_flags
+
 LAUNCHER_FLAGS = (
     # Let the widget's ringtone play before the person has clicked anything (an incoming call must be heard).
     "--autoplay-policy=no-user-gesture-required",
@@ -15,14 +17,17 @@ LAUNCHER_FLAGS = (
 )
 
 
-def chromium_flags(existing: str | None, *, running_as_root: bool) -> str:
+def chromium_flags(existing: str | None, *, running_as_root: bool, proxy: str = SYSTEM) -> str:
     """Flags to export: the person's own first, then ours that are not already there.
 
     ``--no-sandbox`` only as root, where Chromium refuses to start without it; a normal user keeps the
-    sandbox.
+    sandbox. A ``proxy`` setting other than ``system`` replaces any proxy flag of the person's.
     """
     words = shlex.split(existing) if existing else []
-    wanted = list(LAUNCHER_FLAGS)
+    proxy_flags = chromium_proxy_flags(proxy)
+    if proxy_flags:
+        words = [w for w in words if w.split("=", 1)[0] not in CHROMIUM_PROXY_FLAGS]
+    wanted = list(LAUNCHER_FLAGS) + proxy_flags
     if running_as_root:
         wanted.append("--no-sandbox")
     present = {w.split("=", 1)[0] for w in words}

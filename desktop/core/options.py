@@ -53,6 +53,8 @@ class LaunchOptions:
     auth_mode: str = "pkce"
     dial: tuple[DialRequest, ...] = ()
     desktop: DesktopPrefs = DesktopPrefs()
+    #: The ``proxy`` setting (see desktop.core.proxy).
+    proxy: str = "system"
 
     @property
     def redirect_uri(self) -> str:
@@ -265,6 +267,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
         auth_mode=str(resolution.env_value(env, "auth_mode")),
         dial=dial,
         desktop=desktop_prefs(resolution),
+        proxy=str(resolution.get("proxy")),
     )
     return options, resolution, ns
 

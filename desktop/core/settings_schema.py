@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from desktop.core.urls import check_app_server, check_widget_url
 
@@ -70,7 +70,7 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
 
 
 def _proxy(value: Any) -> str:
-    """``system``, ``none``, ``http(s)://host:port`` (or ``socks5://``) or ``pac:URL`` (a PAC script)."""
+    """``system``, ``none``, ``http(s)://host:port`` or ``pac:URL`` (a PAC script)."""
     text = _text(value).strip()
     if text in ("system", "none"):
         return text
@@ -80,9 +80,8 @@ def _proxy(value: Any) -> str:
             raise ValueError(f"{text!r}: after pac: comes the URL of the PAC script (http, https or file)")
         return text
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https", "socks5") or not parts.hostname:
-        raise ValueError(f"{text!r} is not a proxy: use system, none, http://host:port, socks5://host:port or "
-                         "pac:URL")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{text!r} is not a proxy: use system, none, http://host:port or pac:URL")
     try:
         port = parts.port
     except ValueError:
@@ -147,7 +146,7 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("notifications", "true/false", True, "desktop notifications for incoming calls and messages", _flag),
     Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
     Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
-            "settings and proxy variables), none, http://host:port, socks5://host:port or pac:URL", _proxy,
+            "settings and proxy variables), none, http://host:port or pac:URL (a PAC script)", _proxy,
             restart_required=True),
 )}
 

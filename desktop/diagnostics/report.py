@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from desktop import APP_NAME
 from desktop.core.findings import Finding, Status, render_report
+from desktop.core.proxy import proxy_environment
 from desktop.core.settings import Resolution
 from desktop.diagnostics import machine, setup
 from desktop.diagnostics.network import probe_all
@@ -49,6 +50,8 @@ class Subject:
     widget_url: str | None = None
     app_server: str | None = None
     extra_ca_file: Path | None = None
+    #: The ``proxy`` setting: the probes go the way the app's requests go.
+    proxy: str = "system"
     #: Findings the caller already has (the window adds what Chromium sees of the microphone).
     extra: tuple[Finding, ...] = field(default=())
 
@@ -76,7 +79,8 @@ async def collect(subject: Subject, *, timeout: float = DEFAULT_TIMEOUT) -> list
     targets = _targets(subject)
     if targets:
         verify = trust_context(subject.extra_ca_file)
-        checks.append(("network", lambda: probe_all(targets, timeout=timeout, verify=verify)))
+        proxies = proxy_environment(subject.proxy)
+        checks.append(("network", lambda: probe_all(targets, timeout=timeout, verify=verify, proxy_env=proxies)))
     checks += [("data folders", _in_thread(lambda: setup.folder_sizes(subject.data_dir))),
                ("log", _in_thread(lambda: setup.recent_problems(subject.log_file)))]
     # The network probes bound themselves (a few steps of `timeout` each); the rest get one limit, plus slack.

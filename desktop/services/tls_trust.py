@@ -1,4 +1,4 @@
-"""Which certificate authorities the app's own HTTPS (the JWT check, diagnose) trusts: the same as the web profile.
+"""How the app's own HTTPS (the JWT check, diagnose) reaches servers: the web profile's CAs and proxy setting.
 
 The system's store (as Chromium uses it), certifi's, and the extra CA file IT may name in
 ``EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS`` for servers behind a private or TLS-inspecting proxy CA. One definition,
@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import certifi
+import httpx
+
+from desktop.core.proxy import SYSTEM, httpx_proxy_options
 
 EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
 
@@ -20,6 +23,12 @@ def extra_ca_file(environ: Mapping[str, str]) -> Path | None:
     """The PEM file of extra CAs the web profile trusts, if IT set one."""
     value = environ.get(EXTRA_CA_ENV)
     return Path(value) if value else None
+
+
+def app_http_client(extra: Path | None, proxy: str = SYSTEM, *, timeout: float = 15.0) -> httpx.AsyncClient:
+    """The client for the app's own requests (the JWT pre-check): the web profile's trust and the ``proxy``
+    setting, so it reaches the platform the way the phone does."""
+    return httpx.AsyncClient(verify=trust_context(extra), timeout=timeout, **httpx_proxy_options(proxy))
 
 
 def trust_context(extra: Path | None) -> ssl.SSLContext:

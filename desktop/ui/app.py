@@ -64,8 +64,12 @@ def run(argv: list[str]) -> int:
         log.warning(warning)
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root
+        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy
     )
+    if options.proxy != "system":
+        log.info("proxy: %s (setting proxy, %s)", options.proxy, loaded.resolution.source("proxy"))
+    if options.proxy.startswith("pac:"):
+        log.info("the PAC script applies to the phone; the app's own requests use the proxy variables")
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:

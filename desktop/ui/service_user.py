@@ -11,25 +11,18 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtGui import QAction
 
 from desktop.core.errors import LauncherError
 from desktop.services.app_state import JWT_SIGNED_OUT, JWT_WARNED, AppState
 from desktop.services.secret_mode import AUTH_CODE_WARNING, JWT_WARNING, prepare_secret_mode
 from desktop.services.secrets import SecretStore
-from desktop.services.tls_trust import trust_context
+from desktop.services.tls_trust import app_http_client
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
 log = logging.getLogger("desktop.auth")
-
-
-def http_client(extra_ca_file: Path | None) -> httpx.AsyncClient:
-    """The client for the JWT check: the system's CAs (as Chromium uses), certifi's, and the extra CA the web
-    profile trusts, if any; so a private or proxy CA installed on the machine works here too."""
-    return httpx.AsyncClient(verify=trust_context(extra_ca_file), timeout=15.0)
 
 
 class ServiceUserSignIn:
@@ -55,7 +48,7 @@ class ServiceUserSignIn:
             self._window.errors.show_notice(AUTH_CODE_WARNING, "warning")
         pass_jwt = not self._state.has(JWT_SIGNED_OUT, env)
         try:
-            async with http_client(self._extra_ca_file) as client:
+            async with app_http_client(self._extra_ca_file, options.proxy) as client:
                 secrets = await prepare_secret_mode(options, SecretStore(), pass_jwt=pass_jwt, client=client)
         except LauncherError as exc:
             self._window.errors.show_error(exc)

@@ -15,11 +15,11 @@ import trustme
 CERT_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost")
 
 
-def make_server_tls(directory: Path) -> tuple[ssl.SSLContext, Path]:
-    """Create a CA and a server certificate; return (server SSL context, path of the CA PEM in *directory*)."""
+def make_server_tls(directory: Path, hosts: tuple[str, ...] = CERT_HOSTS) -> tuple[ssl.SSLContext, Path]:
+    """Create a CA and a server certificate for ``hosts``; return (server SSL context, path of the CA PEM)."""
     directory.mkdir(parents=True, exist_ok=True)
     ca = trustme.CA()
-    server_cert = ca.issue_cert(*CERT_HOSTS)
+    server_cert = ca.issue_cert(*hosts)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     # TLS 1.2+ only, like any real RingCentral endpoint.
     context.minimum_version = ssl.TLSVersion.TLSv1_2

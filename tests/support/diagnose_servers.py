@@ -146,9 +146,11 @@ class WebServer(_Server):
 class ConnectProxy(_Server):
     """A forward proxy for CONNECT only; *credentials* ("user:secret") makes it answer 407 without them."""
 
-    def __init__(self, credentials: str | None = None) -> None:
+    def __init__(self, credentials: str | None = None, hosts: Mapping[str, str] | None = None) -> None:
         super().__init__(None)
         self.credentials = credentials
+        #: Names the proxy resolves itself (a proxy does the DNS for its clients): e.g. platform.test → 127.0.0.1.
+        self.hosts = dict(hosts or {})
         self.requests: list[str] = []
         self.authorizations: list[str | None] = []
 
@@ -171,7 +173,7 @@ class ConnectProxy(_Server):
                 writer.write(_response(407, {"Proxy-Authenticate": 'Basic realm="test"', "Connection": "close"}))
                 return
         host, _, port = target.rpartition(":")
-        upstream_reader, upstream_writer = await asyncio.open_connection(host, int(port))
+        upstream_reader, upstream_writer = await asyncio.open_connection(self.hosts.get(host, host), int(port))
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         try:
             await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
@@ -180,7 +182,7 @@ class ConnectProxy(_Server):
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError):
+    with contextlib.suppress(OSError):  # either side may hang up at any point (ENOTCONN on the half-close)
         while data := await reader.read(65536):
             writer.write(data)
             await writer.drain()
