@@ -31,6 +31,10 @@ def _dispatch() -> int:
         from desktop.secrets_cli import main as secrets_main
 
         return secrets_main(argv)
+    if invocation.verb == "policy":
+        from desktop.policy_cli import main as policy_main
+
+        return policy_main(argv)
     if invocation.verb == "diagnose":
         from desktop.diagnose_cli import main as diagnose_main
 

@@ -16,6 +16,7 @@ VERBS = {
     "config": "show and edit the settings (show | set KEY VALUE | unset KEY)",
     "secrets": "keep the client secret and JWT in the OS keychain (set | status | delete)",
     "diagnose": "check this machine, the settings, the keychain, the microphone and the network; print a report",
+    "policy": "check an IT policy file (or this machine's) and show the settings and locks it produces",
 }
 
 #: Options of the app that take a value, so that the word after them is read as that value, not as a verb.
