@@ -1,9 +1,11 @@
-"""Build the installers: ``python packaging/build.py bundle|deb|rpm|linux|policy-example``.
+"""Build the installers: ``python packaging/build.py bundle|deb|rpm|linux|policy-example|templates``.
 
 * ``bundle``: the PyInstaller one-dir bundle in ``dist/embeddable-desktop/`` (Linux, Windows, macOS).
 * ``deb`` / ``rpm``: the Linux packages in ``dist/`` from that bundle (built first when missing or stale).
 * ``linux``: the bundle, the .deb and the .rpm in one go (what CI and the package tests run).
 * ``policy-example``: the example IT policy, generated from the settings schema.
+* ``templates``: every fleet artefact generated from the settings schema (JSON Schema, example policies, ADMX
+  and ADML, the macOS configuration profile, the key table in docs/deploying.md); see desktop/fleet/.
 
 Run it with the Python environment the app is installed in (``pip install -e '.[package]'``): the bundle
 carries that environment's PySide6 and libraries. Every step prints what it made and how long it took.
@@ -81,12 +83,18 @@ def ensure_bundle(dist: Path, work: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["bundle", "deb", "rpm", "linux", "policy-example"])
+    parser.add_argument("target", choices=["bundle", "deb", "rpm", "linux", "policy-example", "templates"])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="scratch folder (default: build/)")
     parser.add_argument("--output", type=Path, help="policy-example: the file to write")
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
+    if args.target == "templates":
+        from desktop.fleet.artefacts import write_all
+
+        changed = write_all()
+        print("templates: " + (", ".join(str(p.relative_to(ROOT)) for p in changed) or "all up to date"))
+        return 0
     if args.target == "policy-example":
         from linux_tree import write_policy_example
 
