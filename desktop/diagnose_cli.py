@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from desktop.core.app_parser import add_environment_options
 from desktop.core.errors import UsageError
 from desktop.core.findings import Status
-from desktop.core.options import add_environment_options
 from desktop.diagnostics.bundle import write_bundle
 from desktop.diagnostics.report import DEFAULT_TIMEOUT, Subject, collect_now, render
 from desktop.services.settings_files import SettingsFileError, default_data_dir

@@ -93,6 +93,9 @@ def _read_macos(path: Path) -> Policy:
         return NO_POLICY
     except (OSError, plistlib.InvalidFileException, ValueError) as exc:
         raise SettingsFileError(path, [f"{path}: managed preferences cannot be read ({exc})"]) from None
+    if isinstance(data, dict):
+        # An MDM may leave its profile's own Payload* keys beside the preferences; they are not settings.
+        data = {k: v for k, v in data.items() if not str(k).startswith("Payload")}
     return policy_from_data(data, str(path))
 
 

@@ -13,7 +13,8 @@ import jsonschema
 import pytest
 
 from desktop.core.settings import resolve
-from desktop.fleet import examples, json_schema
+from desktop.fleet import json_schema
+from desktop.fleet.artefacts import render_all
 from desktop.policy_cli import main as policy_main
 from desktop.services import policy_sources
 from desktop.services.policy_sources import BUNDLE_ID, policy_from_data
@@ -23,10 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = jsonschema.Draft202012Validator(json_schema.policy_schema())
 
 
-@pytest.mark.parametrize("module", [json_schema, examples], ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def test_committed_files_match_the_schema(module: Any) -> None:
-    for path, content in module.render().items():
-        assert (ROOT / path).read_text() == content, f"{path} is stale: run python packaging/build.py templates"
+def test_every_generated_artefact_is_committed_as_generated() -> None:
+    files = render_all()
+    assert {"packaging/policies/policy.schema.json", "docs/deploying.md",
+            "packaging/windows/policy/EmbeddableDesktop.admx", "packaging/macos/embeddable-desktop.mobileconfig",
+            } <= set(files)
+    for path, content in files.items():
+        data = content.encode() if isinstance(content, str) else content
+        assert (ROOT / path).read_bytes() == data, f"{path} is stale: run python packaging/build.py templates"
 
 
 def test_the_json_schema_is_a_valid_schema_and_the_examples_pass_it() -> None:
@@ -127,3 +132,13 @@ def test_policy_check_reads_profiles_plists_and_the_installed_policy(tmp_path: P
     monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", installed)
     code, out, _ = check()
     assert code == 0 and f"# policy: {installed}" in out and "devtools = false    [locked]" in out
+
+
+def test_managed_preferences_may_carry_the_profiles_payload_keys(tmp_path: Path) -> None:
+    path = tmp_path / f"{BUNDLE_ID}.plist"
+    path.write_bytes(plistlib.dumps({"PayloadUUID": "x", "PayloadVersion": 1, "settings": {"devtools": False}}))
+    policy = policy_sources._read_macos(path)
+    assert policy.values == {"devtools": False}
+    path.write_bytes(plistlib.dumps({"setings": {"devtools": False}}))  # a typo is still refused, by name
+    with pytest.raises(SettingsFileError, match="unknown top-level key 'setings'"):
+        policy_sources._read_macos(path)
