@@ -3,6 +3,7 @@
 * ``bundle``: the PyInstaller one-dir bundle in ``dist/embeddable-desktop/`` (Linux, Windows, macOS).
 * ``deb`` / ``rpm``: the Linux packages in ``dist/`` from that bundle (built first when missing or stale).
 * ``linux``: the bundle, the .deb and the .rpm in one go (what CI and the package tests run).
+* ``msi``: the Windows MSI from the bundle in ``dist/`` (WiX toolset on Windows, or wixl; see build_msi.py).
 * ``policy-example``: the example IT policy, generated from the settings schema.
 * ``templates``: every fleet artefact generated from the settings schema (JSON Schema, example policies, ADMX
   and ADML, the macOS configuration profile, the key table in docs/deploying.md); see desktop/fleet/.
@@ -83,7 +84,7 @@ def ensure_bundle(dist: Path, work: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["bundle", "deb", "rpm", "linux", "policy-example", "templates"])
+    parser.add_argument("target", choices=["bundle", "deb", "rpm", "linux", "msi", "policy-example", "templates"])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="scratch folder (default: build/)")
     parser.add_argument("--output", type=Path, help="policy-example: the file to write")
@@ -103,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.target == "bundle":
         build_bundle(dist, work)
         return 0
+    if args.target == "msi":  # from the bundle in dist/ (built on Windows); packaging/windows/README.md
+        from build_msi import build_msi
+
+        return 0 if build_msi(dist / APP_ID, dist).exists() else 1
     if not sys.platform.startswith("linux"):
         raise SystemExit(f"build.py: {args.target} packages are built on Linux")
     bundle = ensure_bundle(dist, work)
