@@ -5,25 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-#: Only these message types ever go from Python to the widget.
-ALLOWED_COMMANDS = frozenset({
-    "rc-adapter-authorization-code",
-    "rc-adapter-login",
-    "rc-adapter-logout",
-    "rc-adapter-new-call",
-    "rc-adapter-new-sms",
-    "rc-adapter-control-call",
-})
+from desktop.core.widget_commands import COMMAND_TYPES, WidgetCommand
 
 
-def post_message_js(message: dict[str, Any]) -> str:
-    """A call of the isolated-world bridge's ``post`` with ``message`` as a JSON literal.
+def post_message_js(command: WidgetCommand) -> str:
+    """A call of the isolated-world bridge's ``post`` with the command's message as a JSON literal.
 
     The bridge remembers what it posted so it does not echo the launcher's own commands back to Python.
     """
-    kind = message.get("type")
-    if kind not in ALLOWED_COMMANDS:
-        raise ValueError(f"not a launcher command: {kind!r}")
+    message = command.message()
+    if message.get("type") not in COMMAND_TYPES:
+        raise ValueError(f"not a launcher command: {message.get('type')!r}")
     # json.dumps escapes quotes and control characters; "</" is also escaped in case this ever ends up
     # inside HTML.
     literal = json.dumps(message, ensure_ascii=True).replace("</", "<\\/")

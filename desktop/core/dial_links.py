@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
+from desktop.core.widget_commands import NewCall, NewSms
+
 _VISUAL = re.compile(r"[\s\-.()]")  # RFC 3966 visual separators
 _NUMBER = re.compile(r"^\+?[0-9*#][0-9*#,]*$")
 _SPELLING = re.compile(r"^\+?[0-9*#,pPxX]+$")  # before pauses and extensions are rewritten
@@ -23,14 +25,9 @@ class DialRequest:
     number: str
     text: str = ""
 
-    def command(self) -> dict[str, object]:
+    def command(self) -> NewCall | NewSms:
         """The widget command (``rc-adapter-new-call`` / ``rc-adapter-new-sms``)."""
-        if self.kind == "sms":
-            message: dict[str, object] = {"type": "rc-adapter-new-sms", "phoneNumber": self.number}
-            if self.text:
-                message["text"] = self.text
-            return message
-        return {"type": "rc-adapter-new-call", "phoneNumber": self.number, "toCall": True}
+        return NewSms(self.number, self.text) if self.kind == "sms" else NewCall(self.number)
 
 
 def normalise_number(raw: str, where: str) -> str:

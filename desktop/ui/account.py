@@ -14,6 +14,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWebEngineCore import QWebEngineScript
 
+from desktop.core.widget_commands import Logout
+
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
@@ -50,7 +52,7 @@ class AccountMenu:
 
     def sign_out(self) -> None:
         log.info("signing out through the widget")
-        self._window.bridge.post({"type": "rc-adapter-logout"})
+        self._window.bridge.post(Logout())
 
     def sign_out_and_forget(self) -> None:
         """Sign out (if signed in), then clear the environment's storage and reload the widget."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
-from typing import Any
 
 from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 
 from desktop.core.bridge_js import parse_bridge_message, post_message_js
+from desktop.core.widget_commands import WidgetCommand
 
 log = logging.getLogger("desktop.bridge")
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
@@ -59,7 +59,7 @@ class PageBridge(QObject):
             return
         self.message_received.emit(message)
 
-    def post(self, message: dict[str, Any]) -> None:
+    def post(self, command: WidgetCommand) -> None:
         """Post a command into the widget window (JSON-encoded, never string-pasted)."""
-        self._page.runJavaScript(post_message_js(message), WORLD)
-        log.info("posted %s to the widget", message["type"])
+        self._page.runJavaScript(post_message_js(command), WORLD)
+        log.info("posted %s to the widget", command.type)

@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from desktop.core.errors import LauncherError, PopupRefused
+from desktop.core.widget_commands import AuthorizationCode
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -58,7 +59,7 @@ class BrowserSignIn:
     # --- LoginObserver ----------------------------------------------------------------------------
     def deliver_callback(self, callback_uri: str) -> None:
         started = time.perf_counter()
-        self._window.bridge.post({"type": "rc-adapter-authorization-code", "callbackUri": callback_uri})
+        self._window.bridge.post(AuthorizationCode(callback_uri))
         log.info("sign-in callback handed to the widget in %.1f ms", (time.perf_counter() - started) * 1000)
         self._window.bring_to_front()
 

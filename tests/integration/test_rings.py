@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from desktop.core.widget_commands import CallAction, ControlCall
 from tests.integration.desktop_helpers import js_until, signed_in_and_ready, started_controller
 from tests.integration.harness import AppUnderTest, wait_until
 
@@ -33,7 +34,7 @@ def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, bro
         window.desk.reload.trigger()
         assert "Not reloaded: a call is active" in window.notice_bar.label.text()
         call_id = window.calls.book.ids.pop()
-        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "answer", "callId": call_id})
+        window.bridge.post(ControlCall(CallAction.ANSWER, call_id))
         await wait_until(lambda: window.windowTitle().startswith("On call: Bob Smith"), what="the answered call")
         # A second call rings during the first (call waiting): announced too, and the window comes up again.
         window.hide()
@@ -42,7 +43,7 @@ def test_a_ring_notifies_raises_the_window_and_shows_the_call_state(run_app, bro
         assert window.notifier.delivered[-1][1].body == "+442071234567" and window.isVisible()
         assert window.windowTitle().startswith("On call: Bob Smith")  # the answered call still names the state
         for ringing in window.calls.book.ids:
-            window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup", "callId": ringing})
+            window.bridge.post(ControlCall(CallAction.HANGUP, ringing))
         await wait_until(lambda: window.windowTitle() == base_title, what="the calls to end")
         loads = len(app.loaded)
         window.desk.reload.trigger()  # idle now: it reloads, and the session comes back from the profile
@@ -116,9 +117,9 @@ def test_linux_notifications_go_to_the_desktop_and_a_click_shows_the_window(run_
         server.click(call["id"])
         await wait_until(window.isVisible, what="the window after the click")
         # Answered: the "Incoming call" notification is taken down, not left to pile up all day.
-        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "answer"})
+        window.bridge.post(ControlCall(CallAction.ANSWER))
         await wait_until(lambda: server.closed == [call["id"]], what="the ring's notification taken down")
-        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup"})
+        window.bridge.post(ControlCall(CallAction.HANGUP))
         await wait_until(lambda: not window.calls.book, what="the call to end")
         # The desktop's bus goes away (the session restarts its shell): the next ring still gets through.
         server.stop()

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from desktop.core.bridge_js import parse_bridge_message, post_message_js
+from desktop.core.widget_commands import AuthorizationCode
 from desktop.services.logs import redact, setup_logging
 
 
 def test_post_message_js_is_json() -> None:
     nasty = "http://127.0.0.1:1/cb?code=a'b\"c</script><script>alert(1)</script>\u2028\n"
-    js = post_message_js({"type": "rc-adapter-authorization-code", "callbackUri": nasty})
+    js = post_message_js(AuthorizationCode(nasty))
     prefix, suffix = "window.__embeddableDesktopBridge.post(", ");"
     assert js.startswith(prefix) and js.endswith(suffix)
     literal = js[len(prefix):-len(suffix)]
@@ -20,9 +21,18 @@ def test_post_message_js_is_json() -> None:
     assert json.loads(literal)["callbackUri"] == nasty
 
 
+class Impostor:
+    """Shaped like a command, but of a type the launcher never sends."""
+
+    type = "rc-login-status-notify"
+
+    def message(self) -> dict[str, str]:
+        return {"type": self.type}
+
+
 def test_only_launcher_commands_can_be_posted() -> None:
     with pytest.raises(ValueError, match="not a launcher command"):
-        post_message_js({"type": "rc-login-status-notify"})
+        post_message_js(Impostor())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("raw", ["", "null", "[]", '"rc-x"', '{"type": 1}', '{"type": "other"}', "{bad json"])

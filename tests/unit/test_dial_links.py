@@ -47,8 +47,8 @@ def test_bad_links_are_refused_by_name(link: str, why: str) -> None:
 
 
 def test_commands_for_the_widget() -> None:
-    assert DialRequest("call", "101").command() == {"type": "rc-adapter-new-call", "phoneNumber": "101",
+    assert DialRequest("call", "101").command().message() == {"type": "rc-adapter-new-call", "phoneNumber": "101",
                                                    "toCall": True}
-    assert DialRequest("sms", "101", "hi").command() == {"type": "rc-adapter-new-sms", "phoneNumber": "101",
+    assert DialRequest("sms", "101", "hi").command().message() == {"type": "rc-adapter-new-sms", "phoneNumber": "101",
                                                         "text": "hi"}
     assert normalise_number(" +1 650 555 0100 ", "--call") == "+16505550100"
