@@ -58,29 +58,66 @@ def caller(call: dict[str, Any]) -> str:
     return name or number or "Unknown caller"
 
 
+@dataclass
+class Call:
+    """One call as the app knows it from the widget's events."""
+
+    id: str
+    ringing: bool
+    who: str
+    #: The other party's number, for Call Back (the caller of an inbound call, the callee of an outbound one).
+    number: str = ""
+    inbound: bool = False
+    #: time.monotonic() when it was answered (for the duration in the tray); None while ringing.
+    since: float | None = None
+    muted: bool = False
+    held: bool = False
+
+
+def _number(details: dict[str, Any]) -> str:
+    inbound = details.get("direction") == "Inbound"
+    return _text(details.get("fromNumber") or details.get("from")) if inbound else _text(details.get("to"))
+
+
 class CallBook:
     """The calls the widget told us about, by id; ringing until one is answered."""
 
     def __init__(self) -> None:
-        self._calls: dict[str, tuple[bool, str]] = {}  # id -> (ringing, who)
+        self._calls: dict[str, Call] = {}
+        #: Inbound calls that ended while still ringing, oldest first (taken by :meth:`take_missed`).
+        self._missed: list[Call] = []
 
-    def apply(self, kind: str, call: object) -> bool:
+    def apply(self, kind: str, call: object, *, now: float = 0.0) -> bool:
         """Take one call event; True if the phone's state (or who is on it) changed."""
         before = (self.state, self.who)
         key = call_id(call)
         details = call if isinstance(call, dict) else {}
+        known = self._calls.get(key)
         if kind == END:
-            self._calls.pop(key, None)
+            ended = self._calls.pop(key, None)
+            if ended is not None and ended.ringing and ended.inbound:
+                self._missed.append(ended)
         elif kind == RING:
-            self._calls[key] = (True, caller(details))
+            self._calls[key] = Call(key, True, caller(details), _number(details), inbound=True)
         elif kind in ONGOING:
             ringing = kind == "rc-call-init-notify" and details.get("direction") == "Inbound" and \
                 details.get("callStatus") in _RINGING_STATUSES
-            self._calls[key] = (ringing, caller(details) if details else self._calls.get(key, (False, ""))[1])
+            entry = known or Call(key, ringing, "", inbound=details.get("direction") == "Inbound")
+            entry.ringing = ringing
+            if details:
+                entry.who, entry.number = caller(details), _number(details) or entry.number
+                entry.muted, entry.held = bool(details.get("isOnMute")), bool(details.get("isOnHold"))
+            if not ringing and entry.since is None:
+                entry.since = now
+            self._calls[key] = entry
         return (self.state, self.who) != before
 
     def clear(self) -> None:
         self._calls.clear()
+
+    def take_missed(self) -> list[Call]:
+        missed, self._missed = self._missed, []
+        return missed
 
     @property
     def ids(self) -> set[str]:
@@ -88,14 +125,26 @@ class CallBook:
 
     @property
     def ringing_ids(self) -> set[str]:
-        return {key for key, (ringing, _) in self._calls.items() if ringing}
+        return {key for key, entry in self._calls.items() if entry.ringing}
+
+    @property
+    def ringing(self) -> Call | None:
+        """The newest ringing call (the one a bare answer or reject acts on)."""
+        calls = [entry for entry in self._calls.values() if entry.ringing]
+        return calls[-1] if calls else None
+
+    @property
+    def active(self) -> Call | None:
+        """The call in progress (the one a bare hangup, mute or hold acts on)."""
+        calls = [entry for entry in self._calls.values() if not entry.ringing]
+        return calls[-1] if calls else None
 
     def __bool__(self) -> bool:
         return bool(self._calls)
 
     @property
     def state(self) -> PhoneState:
-        if any(not ringing for ringing, _ in self._calls.values()):
+        if any(not entry.ringing for entry in self._calls.values()):
             return PhoneState.ON_CALL
         return PhoneState.RINGING if self._calls else PhoneState.IDLE
 
@@ -103,9 +152,9 @@ class CallBook:
     def who(self) -> str:
         """The caller of the call that decides the state (an answered one before a ringing one)."""
         state = self.state
-        for ringing, who in self._calls.values():
-            if ringing == (state is PhoneState.RINGING):
-                return who
+        for entry in self._calls.values():
+            if entry.ringing == (state is PhoneState.RINGING):
+                return entry.who
         return ""
 
     def status_text(self) -> str:

@@ -52,7 +52,7 @@ class AccountMenu:
 
     def sign_out(self) -> None:
         log.info("signing out through the widget")
-        self._window.bridge.post(Logout())
+        self._window.phone.send(Logout())
 
     def sign_out_and_forget(self) -> None:
         """Sign out (if signed in), then clear the environment's storage and reload the widget."""

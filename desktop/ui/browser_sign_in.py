@@ -59,7 +59,7 @@ class BrowserSignIn:
     # --- LoginObserver ----------------------------------------------------------------------------
     def deliver_callback(self, callback_uri: str) -> None:
         started = time.perf_counter()
-        self._window.bridge.post(AuthorizationCode(callback_uri))
+        self._window.phone.send(AuthorizationCode(callback_uri))
         log.info("sign-in callback handed to the widget in %.1f ms", (time.perf_counter() - started) * 1000)
         self._window.bring_to_front()
 

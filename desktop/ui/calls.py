@@ -6,6 +6,7 @@ The state itself is :class:`desktop.core.call_state.CallBook`; this module only 
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
@@ -38,7 +39,7 @@ class CallMonitor:
             return
         # Every new ringing call is announced, a second one during a call too (call waiting).
         new_ring = kind == RING and call_id(message.get("call")) not in self.book.ids
-        changed = self.book.apply(kind, message.get("call"))
+        changed = self.book.apply(kind, message.get("call"), now=time.monotonic())
         if new_ring:
             self._ring(message.get("call"))
         self._withdraw_answered()

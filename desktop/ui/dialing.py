@@ -47,4 +47,4 @@ class DialQueue:
         waiting, self.pending = self.pending, []
         for request in waiting:
             log.info("sending a %s request to the widget", request.kind)
-            self._window.bridge.post(request.command())
+            self._window.phone.send(request.command())

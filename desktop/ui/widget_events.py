@@ -34,6 +34,8 @@ class WidgetEvents:
             window.calls.on_message(message)
         elif kind == "rc-adapter-side-drawer-open-notify":
             window.placement.side_drawer(bool(message.get("open")), window.view.zoomFactor())
+        elif kind in ("rc-adapter-syncPresence", "rc-adapter-pushAdapterState"):
+            window.phone.on_message(message)
         elif kind == "rc-login-status-notify":
             self._login_status(bool(message.get("loggedIn")))
 

@@ -32,6 +32,7 @@ from desktop.ui.help_menu import HelpMenu
 from desktop.ui.links import LinkRouter
 from desktop.ui.notifier import Notifier
 from desktop.ui.offline import OfflineScreen
+from desktop.ui.phone import Phone
 from desktop.ui.placement import WindowPlacement
 from desktop.ui.recovery import CrashRecovery
 from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
 
         self.login: LoginFlow | None = None
         self.calls = CallMonitor(self)
+        #: Every action on the phone goes through this (the bridge is its own business).
+        self.phone = Phone(self.bridge, self.calls.book, self.status, self)
         self._build_menus(resolution, settings_path)
         self.set_always_on_top(options.desktop.always_on_top)
         self.dialing = DialQueue(self, self.status)
