@@ -31,6 +31,10 @@ def _dispatch() -> int:
         from desktop.secrets_cli import main as secrets_main
 
         return secrets_main(argv)
+    if invocation.verb in ("call", "presence"):
+        from desktop.remote_cli import main as remote_main
+
+        return remote_main(invocation.verb, argv)
     if invocation.verb == "policy":
         from desktop.policy_cli import main as policy_main
 

@@ -17,6 +17,8 @@ VERBS = {
     "secrets": "keep the client secret and JWT in the OS keychain (set | status | delete)",
     "diagnose": "check this machine, the settings, the keychain, the microphone and the network; print a report",
     "policy": "check an IT policy file (or this machine's) and show the settings and locks it produces",
+    "call": "answer, decline, hang up, mute, unmute, hold or resume a call on the running phone",
+    "presence": "set the running phone's presence: available, busy, dnd or offline",
 }
 
 #: Options of the app that take a value, so that the word after them is read as that value, not as a verb.

@@ -10,11 +10,12 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from pathlib import Path
-
-import certifi
-import httpx
+from typing import TYPE_CHECKING
 
 from desktop.core.proxy import SYSTEM, httpx_proxy_options
+
+if TYPE_CHECKING:
+    import httpx
 
 EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
 
@@ -28,11 +29,15 @@ def extra_ca_file(environ: Mapping[str, str]) -> Path | None:
 def app_http_client(extra: Path | None, proxy: str = SYSTEM, *, timeout: float = 15.0) -> httpx.AsyncClient:
     """The client for the app's own requests (the JWT pre-check): the web profile's trust and the ``proxy``
     setting, so it reaches the platform the way the phone does."""
+    import httpx  # here, not at the top: start-up reads this module for extra_ca_file and must stay light
+
     return httpx.AsyncClient(verify=trust_context(extra), timeout=timeout, **httpx_proxy_options(proxy))
 
 
 def trust_context(extra: Path | None) -> ssl.SSLContext:
     """A verifying client context over the system's CAs, certifi's and ``extra``'s."""
+    import certifi
+
     context = ssl.create_default_context()
     context.load_verify_locations(cafile=certifi.where())
     if extra is not None:

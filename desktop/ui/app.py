@@ -50,10 +50,10 @@ def run(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         return 2
-    from desktop.ui.single_instance import forward_to_running, server_name
+    from desktop.services.instance_link import hand_over, server_name
 
     started = time.perf_counter()
-    if forward_to_running(server_name(options.data_dir), argv):
+    if hand_over(server_name(options.data_dir), argv):
         # Handed over before Qt WebEngine was touched: the running instance dials the links.
         log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
         return 0
@@ -140,7 +140,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
     window = controller.window
-    accept_links(app, options.data_dir, controller, controller.handle_forwarded)
+    accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
     if options.auth_mode == "pkce":
         window.load_widget()  # first: the widget starts loading before anything else is set up
 

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from desktop.config_cli import edit_user_setting
 from desktop.core.errors import LauncherError
 from desktop.core.options import LaunchOptions, argv_for_environment, build_parser, dial_requests
+from desktop.core.remote_commands import parse_remote
+from desktop.core.widget_commands import CallAction, SetPresence
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
 from desktop.ui.notifier import Notifier
@@ -135,6 +137,20 @@ class AppController(QObject):
         self.window_changed.emit(self.window)
         await old.shutdown()
         old.deleteLater()
+
+    def run_command(self, words: list[str]) -> str | None:
+        """``embeddable-desktop call|presence ...`` from another process: done (None) or why not."""
+        try:
+            command = parse_remote(words)
+        except ValueError as exc:
+            return str(exc)
+        phone = self.window.phone
+        if isinstance(command, SetPresence):
+            return phone.set_presence(command.presence)
+        reason = phone.control(command.action)
+        if reason is None and command.action is CallAction.ANSWER:
+            self.window.bring_to_front()
+        return reason
 
     def handle_forwarded(self, argv: list[str]) -> None:
         """A second start handed over its arguments: dial its links here, and come to the front."""

@@ -1,13 +1,13 @@
-"""One running instance per user and data directory (``QLocalServer``/``QLocalSocket``).
+"""One running instance per user and data directory: the ``QLocalServer`` later starts talk to.
 
-A second start hands its arguments (links, ``--call``) to the running instance and exits, before Qt
-WebEngine is touched. A socket left behind by a crash is removed when nobody answers on it.
+A second start hands its arguments (links, ``--call``) over, and ``embeddable-desktop call|presence ...`` its
+command, both without Qt (:mod:`desktop.services.instance_link`). A command is answered after the phone has
+checked it (``ok`` or ``error <reason>``), so a script or hotkey learns that nothing rang. A socket left behind
+by a crash is removed when nobody answers on it.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -18,39 +18,28 @@ from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
-from desktop import APP_ID
+from desktop.services.instance_link import server_name
 
 log = logging.getLogger("desktop.instance")
-CONNECT_MS = 300
 MAX_MESSAGE = 64 * 1024
+#: Runs a forwarded command (["call", "mute"]) and returns why it was refused, or None when it was done.
+CommandHandler = Callable[[list[str]], str | None]
 
 
-def server_name(data_dir: Path) -> str:
-    """Per user and data directory, so two profiles (or two users) never talk to each other."""
-    digest = hashlib.sha256(f"{getpass.getuser()}\0{data_dir}".encode()).hexdigest()[:16]
-    return f"{APP_ID}-{digest}"
-
-
-def forward_to_running(name: str, argv: list[str]) -> bool:
-    """Give ``argv`` to a running instance; False when there is none (then this one becomes it)."""
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(CONNECT_MS):
-        return False
-    socket.write(json.dumps({"argv": argv}).encode() + b"\n")
-    socket.waitForBytesWritten(CONNECT_MS)
-    answered = socket.waitForReadyRead(2000) and bytes(socket.readAll().data()).startswith(b"ok")
-    socket.disconnectFromServer()
-    return answered
+def _words(value: object, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError(f"{what} is not a list of strings")
+    return value
 
 
 class InstanceServer(QObject):
-    """Listens for later starts; ``received`` carries each one's argv."""
+    """Listens for later starts; ``received`` carries each one's argv, commands go to ``run_command``."""
 
     received = Signal(list)
 
-    def __init__(self, name: str, parent: QObject) -> None:
+    def __init__(self, name: str, parent: QObject, run_command: CommandHandler | None = None) -> None:
         super().__init__(parent)
+        self._run_command = run_command
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(name):
@@ -71,18 +60,29 @@ class InstanceServer(QObject):
             return
         line = bytes(socket.readLine().data())
         try:
-            argv = json.loads(line)["argv"]
-            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
-                raise ValueError("argv is not a list of strings")
+            message = json.loads(line)
+            if not isinstance(message, dict):
+                raise ValueError("not an object")
+            command = _words(message["command"], "command") if "command" in message else None
+            argv = _words(message["argv"], "argv") if command is None else []
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("ignored a malformed message from another start: %s", exc)
             socket.abort()
             return
-        socket.write(b"ok\n")
-        socket.flush()
-        socket.disconnectFromServer()
+        if command is not None:
+            reason = self._run_command(command) if self._run_command else "this instance takes no commands"
+            log.info("command %s from another process: %s", " ".join(command[:2]), reason or "done")
+            self._reply(socket, "ok" if reason is None else f"error {reason}")
+            return
+        self._reply(socket, "ok")
         log.info("a second start handed over %d argument(s)", len(argv))
         self.received.emit(argv)
+
+    @staticmethod
+    def _reply(socket: QLocalSocket, text: str) -> None:
+        socket.write(text.encode() + b"\n")
+        socket.flush()
+        socket.disconnectFromServer()
 
 
 def link_from_event(event: QEvent) -> str | None:
@@ -112,9 +112,11 @@ class LinkAwareApplication(QApplication):
         return super().event(event)
 
 
-def accept_links(app: QApplication, data_dir: Path, owner: QObject, handle: Callable[[list[str]], None]) -> None:
-    """Links from later starts (argv over the local socket) and from the OS (macOS open-URL events)."""
-    instance = InstanceServer(server_name(data_dir), owner)
+def accept_links(app: QApplication, data_dir: Path, owner: QObject, handle: Callable[[list[str]], None],
+                 run_command: CommandHandler | None = None) -> None:
+    """Links from later starts (argv over the local socket) and from the OS (macOS open-URL events), and
+    commands from ``embeddable-desktop call|presence``."""
+    instance = InstanceServer(server_name(data_dir), owner, run_command)
     instance.received.connect(handle)
     if isinstance(app, LinkAwareApplication):
         app.link_opened.connect(handle)

@@ -1,0 +1,53 @@
+"""``embeddable-desktop call ACTION`` and ``embeddable-desktop presence STATE``: drive the running phone from a
+script, a desktop keyboard shortcut, a Stream Deck button.
+
+No Qt is imported: the command goes over the running instance's local socket and this process ends as soon
+as the phone has answered. Exit status: 0 done, 1 not done (one line says why: the phone is not running, no
+call is ringing, it is signed out), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from desktop.core.command_line import add_data_dir_option
+from desktop.core.remote_commands import VERBS
+from desktop.services.instance_link import NotRunning, exchange, server_name
+
+HELP = {
+    "call": "act on the ringing or the current call of the running phone",
+    "presence": "set the presence of the running phone (signed in)",
+}
+
+
+def build_parser(verb: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"embeddable-desktop {verb}", description=HELP[verb] + ".")
+    parser.add_argument("word", choices=VERBS[verb], metavar="ACTION" if verb == "call" else "STATE",
+                        help=", ".join(VERBS[verb]))
+    add_data_dir_option(parser)
+    return parser
+
+
+def main(verb: str, argv: Sequence[str], *, err: TextIO | None = None) -> int:
+    err = sys.stderr if err is None else err
+    ns = build_parser(verb).parse_args(list(argv))
+    if ns.data_dir:
+        data_dir = Path(ns.data_dir).expanduser().resolve()
+    else:
+        from desktop.services.settings_files import default_data_dir
+
+        data_dir = default_data_dir().resolve()
+    try:
+        reply = exchange(server_name(data_dir), {"command": [verb, ns.word]})
+    except NotRunning:
+        err.write("embeddable-desktop: error: the phone is not running (for this user and data folder); "
+                  "start Embeddable Desktop first\n")
+        return 1
+    if reply == "ok":
+        return 0
+    err.write(f"embeddable-desktop: error: {reply.removeprefix('error ').strip() or 'the phone did not answer'}\n")
+    return 1
