@@ -36,3 +36,24 @@ def test_modules_have_docstrings_and_stay_small(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert ast.get_docstring(tree), f"{path.name} has no module docstring"
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+PHONE_SIDE = [PACKAGE / "ui" / "phone.py", PACKAGE / "ui" / "bridge.py", PACKAGE / "remote_cli.py",
+              PACKAGE / "services" / "instance_link.py"]
+
+
+@pytest.mark.parametrize("path", PHONE_SIDE, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_the_phone_side_never_imports_the_view(path: Path) -> None:
+    """The phone (commands, bridge, the command link) works without the window or the web view: anything
+    that drives it (tray, hotkeys, another process) goes through the Phone, never through the window."""
+    imports = imported_modules(path)
+    assert not {n for n in imports if n.startswith(("desktop.ui.window", "PySide6.QtWebEngineWidgets",
+                                                    "PySide6.QtWidgets"))}, sorted(imports)
+
+
+def test_the_command_link_is_qt_free() -> None:
+    """``embeddable-desktop call mute`` must not pay for importing Qt (a hotkey must feel instant)."""
+    for path in (PACKAGE / "remote_cli.py", PACKAGE / "services" / "instance_link.py",
+                 PACKAGE / "core" / "remote_commands.py", PACKAGE / "core" / "command_line.py"):
+        qt = {n for n in imported_modules(path) if n.split(".")[0] in {"PySide6", "shiboken6", "qasync"}}
+        assert not qt, f"{path.name} imports {sorted(qt)}"

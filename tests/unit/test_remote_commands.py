@@ -78,3 +78,15 @@ def test_no_instance_and_a_stale_socket(tmp_socket_dir: Path) -> None:
     assert (tmp_socket_dir / "crashed").exists()
     assert hand_over("crashed", ["tel:1"]) is False  # then this start becomes the instance (and Qt removes it)
     assert instance_link.socket_path("crashed") == str(tmp_socket_dir / "crashed")
+
+
+def test_the_command_process_never_loads_qt(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys\nsys.argv = ['embeddable-desktop', 'call', 'mute', '--data-dir', sys.argv[1]]\n"
+              "from desktop.__main__ import main\ncode = main()\n"
+              "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'httpx')))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "1 []", done.stdout + done.stderr  # 1: no phone runs there; no Qt, no httpx
