@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop.core.hotkeys import convert as _hotkey
 from desktop.core.urls import check_app_server, check_widget_url
 
 PRODUCTION_SERVER = "https://platform.ringcentral.com"
@@ -147,6 +148,16 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
     Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
             "settings and proxy variables), none, http://host:port or pac:URL (a PAC script)", _proxy,
+            restart_required=True),
+    # Global hotkeys (docs: README "Global hotkeys"; desktop.core.hotkeys): off unless a person or IT sets them.
+    Setting("hotkey_answer", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+A, that answers a ringing call "
+            "or hangs up the active one from any program; off turns it off", _hotkey, restart_required=True),
+    Setting("hotkey_mute", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+M, that mutes or unmutes the "
+            "active call from any program; off turns it off", _hotkey, restart_required=True),
+    Setting("hotkey_show", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+P, that shows the phone window "
+            "or hides it; off turns it off", _hotkey, restart_required=True),
+    Setting("hotkey_dial", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+D, that calls the selected "
+            "phone number or tel: link (else the one on the clipboard); off turns it off", _hotkey,
             restart_required=True),
 )}
 

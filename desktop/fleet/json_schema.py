@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.core.hotkeys import SCHEMA_PATTERN as HOTKEY_PATTERN
 from desktop.core.settings_schema import (
     AUTH_MODES,
     BUILT_IN_SERVERS,
@@ -33,6 +34,8 @@ _KINDS: dict[str, dict[str, Any]] = {
     "text": {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,200}$"},
     "proxy": {"type": "string", "pattern": "^(system|none|https?://[^/:@\\s]+:[0-9]{1,5}/?|pac:(https?://\\S+|file:\\S+))$"},
     f"one of {', '.join(AUTH_MODES)}": {"type": "string", "enum": list(AUTH_MODES)},
+    # The canonical spelling only (Ctrl+Alt+M, off): the reader also takes ctrl+alt+m and writes it back so.
+    "hotkey": {"type": "string", "pattern": HOTKEY_PATTERN},
 }
 
 

@@ -45,6 +45,11 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "widget_url": ("https://apps.example.com/embeddable/app.html", "https://apps.example.com/embeddable/app.html"),
     "redirect_port": (5001, 5001),
     "auth_mode": ("jwt", "jwt"),
+    # A hotkey is REG_SZ text; the reader writes it back in the one spelling.
+    "hotkey_answer": ("ctrl+alt+a", "Ctrl+Alt+A"),
+    "hotkey_mute": ("Ctrl+Alt+M", "Ctrl+Alt+M"),
+    "hotkey_show": ("Win+F9", "Super+F9"),
+    "hotkey_dial": ("off", "off"),
 }
 HIDDEN = ["devtools", "environments.sandbox.client_id"]
 REQUIRED = ["environments.production.client_id", "environments.corp.client_id"]
