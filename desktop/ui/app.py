@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
@@ -20,6 +21,9 @@ from desktop.services.logs import FILE_ONLY, setup_logging
 from desktop.services.settings_files import SettingsFileError, default_data_dir
 from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
 from desktop.services.tls_trust import extra_ca_file
+
+if TYPE_CHECKING:  # Qt is imported only once the options are known to be valid
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("desktop")
 
@@ -118,17 +122,11 @@ def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
-    options = loaded.options
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
+def _application() -> QApplication:
+    """The one QApplication (the settings dialog may have made it already), named for the desktop."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.binding_check import warn_if_the_binding_loses_references
-    from desktop.ui.controller import AppController, default_loader
-    from desktop.ui.single_instance import LinkAwareApplication, accept_links
-
-    warn_if_the_binding_loses_references()
+    from desktop.ui.single_instance import LinkAwareApplication
 
     app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -136,6 +134,20 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    return app
+
+
+def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
+    options = loaded.options
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
+
+    from desktop.ui.binding_check import warn_if_the_binding_loses_references
+    from desktop.ui.controller import AppController, default_loader
+    from desktop.ui.single_instance import accept_links
+
+    warn_if_the_binding_loses_references()
+    app = _application()
     extra_ca = extra_ca_file(os.environ)
     controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
@@ -154,6 +166,10 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     app.setWindowIcon(app_icon())
     controller.start(window)
+    from desktop.ui.hotkey_actions import HotkeyActions
+
+    # After the event loop exists: the Wayland portal talks D-Bus on it.
+    hotkeys = HotkeyActions(loaded.resolution, lambda: controller.window, controller.toggle_window)
     window.errors.install_excepthook()
     controller.window_changed.connect(lambda new: new.errors.install_excepthook())
 
@@ -176,6 +192,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     async def main() -> None:
         await quit_event.wait()
         log.info("quitting")
+        hotkeys.close()
         await controller.shutdown()
         await asyncio.sleep(0.1)  # Qt deletes the page before the profiles, so storage is flushed
         controller.deleteLater()

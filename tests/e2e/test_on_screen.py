@@ -53,3 +53,24 @@ def test_title_names_the_app_once_and_the_sign_in_bar_shows(app_program: Path, s
             assert screenshot(display, tmp_path / "sign-in-pending.png") > 20, "the screen is blank"
         finally:
             assert app.terminate() == 0
+
+
+def test_a_hotkey_pressed_on_the_x_server_mutes_the_call(app_program: Path, setup, tmp_path: Path) -> None:
+    require(all(shutil.which(t) for t in ("Xvfb", "xdotool")), "Xvfb and xdotool are needed to press a hotkey")
+    argv, env, log_file = signing_in(setup, tmp_path)
+    argv.append("tel:+16505550109")  # an outgoing call once signed in
+    env["EMBEDDABLE_DESKTOP_HOTKEY_MUTE"] = "Ctrl+Alt+M"
+    with virtual_screen() as display:
+        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
+        try:
+            app.wait_for("phone state: on call")
+            posted = app.log().count("posted rc-adapter-control-call")
+            # The key goes to the X server, not to the window: a global grab takes it wherever the focus is.
+            subprocess.run(["xdotool", "key", "ctrl+alt+m"], env={"DISPLAY": display}, check=True, timeout=30)
+            app.wait_for("hotkey: mute")
+            deadline = time.monotonic() + 10
+            while app.log().count("posted rc-adapter-control-call") == posted:
+                assert time.monotonic() < deadline, app.log()
+                time.sleep(0.1)
+        finally:
+            assert app.terminate() == 0
