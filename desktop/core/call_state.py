@@ -1,7 +1,8 @@
 """What the phone is doing, from the widget's call events: idle, ringing or on a call.
 
 Pure bookkeeping over the ``rc-call-*-notify`` messages (payload ``call``: the widget's normalised web
-phone session, see the protocol notes), plus the words shown in the title, the tray and notifications.
+phone session, see the protocol notes), plus the words shown in the title, the tray and notifications, and
+the buttons a notification offers (their keys go to the desktop and come back when one is pressed).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ ONGOING = frozenset({"rc-call-init-notify", "rc-call-start-notify", "rc-call-hol
                      "rc-call-resume-notify", "rc-call-mute-notify"})
 END = "rc-call-end-notify"
 CALL_EVENTS = frozenset({RING, END, *ONGOING})
+#: A notification's buttons, by the key the desktop reports back (``default`` is a click on the notification).
+ANSWER, DECLINE, CALL_BACK, OPEN = "answer", "decline", "call-back", "open"
 #: The session statuses of a call that rings and has not been answered yet.
 _RINGING_STATUSES = frozenset({"webphone-session-connecting", "webphone-session-setup"})
 
@@ -30,9 +33,11 @@ class PhoneState(Enum):
 class Notification:
     """A desktop notification: what it says, and which kind (for settings and tests)."""
 
-    kind: str  # "call" | "message" | "web" | "app" (the app's own, e.g. "still running in the tray")
+    kind: str  # "call" | "missed" | "message" | "web" | "app" (the app's own, e.g. "still running in the tray")
     title: str
     body: str
+    #: Buttons as (key, label), shown where the desktop supports them; the tray menu offers the same otherwise.
+    actions: tuple[tuple[str, str], ...] = ()
 
 
 def call_id(call: object) -> str:
@@ -167,7 +172,36 @@ class CallBook:
 
 
 def ring_notification(call: object) -> Notification:
-    return Notification("call", "Incoming call", caller(call if isinstance(call, dict) else {}))
+    return Notification("call", "Incoming call", caller(call if isinstance(call, dict) else {}),
+                        ((ANSWER, "Answer"), (DECLINE, "Decline")))
+
+
+def missed_call_notification(call: Call) -> Notification:
+    """For an inbound call that ended unanswered; Call Back only when there is a number to call."""
+    actions = ((CALL_BACK, "Call Back"),) if call.number else ()
+    return Notification("missed", "Missed call", call.who or "Unknown caller", actions)
+
+
+def duration(seconds: float) -> str:
+    """mm:ss, or h:mm:ss from an hour on (a clock never shows a negative time)."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def call_line(call: Call, now: float) -> str:
+    """The tray's line for the call in progress: "Alice (+1650…) · 01:05 · on hold"."""
+    parts = [call.who or "Unknown caller", duration(now - call.since) if call.since is not None else "00:00"]
+    parts += [state for state, on in (("on hold", call.held), ("muted", call.muted)) if on]
+    return " · ".join(parts)
+
+
+def mute_label(call: Call) -> str:
+    return "Unmute" if call.muted else "Mute"
+
+
+def hold_label(call: Call) -> str:
+    return "Resume" if call.held else "Hold"
 
 
 def message_notification(message: object) -> Notification | None:
@@ -184,4 +218,5 @@ def message_notification(message: object) -> Notification | None:
     subject = " ".join(_text(message.get("subject")).split())
     if len(subject) > 120:
         subject = subject[:119] + "…"
-    return Notification("message", kind + (f" from {who}" if who else ""), subject or "Open the phone to read it.")
+    return Notification("message", kind + (f" from {who}" if who else ""), subject or "Open the phone to read it.",
+                        ((OPEN, "Open"),))

@@ -2,8 +2,10 @@
 
 Every freedesktop desktop (GNOME, KDE, XFCE, ...) runs this service, with or without a tray, so it is the
 native way to notify there; clicking a notification comes back as ``ActionInvoked`` with the ``default``
-action, which shows the window. jeepney (pure Python, already under keyring on Linux) speaks D-Bus here.
-Every call has a time limit: a bus that hangs must never hold a ring back.
+action, which shows the window. Buttons (Answer, Decline, Call Back) are sent only to a server whose
+``GetCapabilities`` lists ``actions``: elsewhere they would be silently dropped and the tray menu offers
+them instead. jeepney (pure Python, already under keyring on Linux) speaks D-Bus here. Every call has a
+time limit: a bus that hangs must never hold a ring back.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 log = logging.getLogger("desktop.notify")
@@ -27,15 +29,20 @@ class NotificationsUnavailable(Exception):
 
 
 class FreedesktopNotifications:
-    """One connection for the app's lifetime; ``on_click(id)`` runs for each clicked notification and
-    ``on_closed(id)`` for each one the desktop closed (expired, dismissed or clicked)."""
+    """One connection for the app's lifetime; ``on_click(id)`` runs for each clicked notification,
+    ``on_action(id, key)`` for each of its buttons pressed, and ``on_closed(id)`` for each one the desktop
+    closed (expired, dismissed or clicked)."""
 
     def __init__(self, app_name: str, icon: str, on_click: Callable[[int], None], *, bus: str = "SESSION",
-                 on_closed: Callable[[int], None] = lambda _: None) -> None:
+                 on_closed: Callable[[int], None] = lambda _: None,
+                 on_action: Callable[[int, str], None] = lambda _id, _key: None) -> None:
         self._app_name = app_name
         self._icon = icon
         self._on_click = on_click
         self._on_closed = on_closed
+        self._on_action = on_action
+        #: Whether the server shows buttons (``GetCapabilities`` has "actions"); known once connected.
+        self.supports_actions = False
         self._bus = bus
         self._router: Any = None
         self._connection: Any = None
@@ -73,7 +80,17 @@ class FreedesktopNotifications:
         await ready  # the filter is in place before the bus starts sending: no click is lost
         await self._router.send_and_get_reply(message_bus.AddMatch(rule))
         self._address = DBusAddress(PATH, bus_name=BUS_NAME, interface=BUS_NAME)
+        self.supports_actions = "actions" in await self._capabilities()
         return True
+
+    async def _capabilities(self) -> list[str]:
+        """What the server can show; none when it cannot say (it may still show plain notifications)."""
+        try:
+            reply = await self._call("GetCapabilities", "", ())
+        except NotificationsUnavailable as exc:
+            log.info("the notification server did not list its capabilities (%s)", exc)
+            return []
+        return [str(item) for item in reply.body[0]]
 
     async def _listen(self, rule: Any, ready: asyncio.Future[None]) -> None:
         with self._router.filter(rule, bufsize=64) as queue:
@@ -83,6 +100,8 @@ class FreedesktopNotifications:
                 member = message.header.fields.get(3)  # HeaderFields.member
                 if member == "ActionInvoked" and message.body[1] == "default":
                     self._on_click(int(message.body[0]))
+                elif member == "ActionInvoked":
+                    self._on_action(int(message.body[0]), str(message.body[1]))
                 elif member == "NotificationClosed":
                     self._on_closed(int(message.body[0]))
 
@@ -100,15 +119,21 @@ class FreedesktopNotifications:
             raise NotificationsUnavailable(f"{method} failed: {reply.body}")
         return reply
 
-    async def notify(self, title: str, body: str, *, urgency: int = URGENCY_NORMAL, timeout_ms: int = -1) -> int:
-        """Show one notification; returns its id.
+    async def notify(self, title: str, body: str, *, urgency: int = URGENCY_NORMAL, timeout_ms: int = -1,
+                     actions: Sequence[tuple[str, str]] = ()) -> int:
+        """Show one notification, with ``actions`` as (key, label) buttons if the server shows buttons;
+        returns its id.
 
         Raises:
             NotificationsUnavailable: the bus or the service went away (reconnect later).
         """
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", self._icon)}
+        # The spec's flat list of key, label pairs; "default" is the click on the notification itself.
+        keys = ["default", "Show"]
+        if self.supports_actions:
+            keys += [word for action in actions for word in action]
         reply = await self._call("Notify", "susssasa{sv}i",
-                                 (self._app_name, 0, self._icon, title, body, ["default", "Show"], hints, timeout_ms))
+                                 (self._app_name, 0, self._icon, title, body, keys, hints, timeout_ms))
         return int(reply.body[0])
 
     async def close(self, notification_id: int) -> None:

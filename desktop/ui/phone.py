@@ -61,12 +61,16 @@ class Phone(QObject):
 
     def control(self, action: CallAction, call_id: str | None = None) -> str | None:
         """Act on a call: ``call_id``, or the one the widget picks (the ringing or the active call)."""
-        reason = self.send(ControlCall(action, call_id))
         ringing = self._book.ringing
+        ringing_ids = self._book.ringing_ids
+        reason = self.send(ControlCall(action, call_id))
+        # Declining, or hanging up a call that still rings, is the person's choice: its end is not "missed".
         if reason is None and action is CallAction.REJECT:
             declined = call_id or (ringing.id if ringing is not None else None)
             if declined is not None:
                 self.declined.add(declined)
+        elif reason is None and action is CallAction.HANGUP and call_id in ringing_ids:
+            self.declined.add(call_id)
         return reason
 
     def toggle_mute(self) -> str | None:

@@ -1,22 +1,27 @@
-"""The tray icon: what the phone is doing at a glance, Show/Hide and Quit.
+"""The tray icon: what the phone is doing at a glance, the calls and presence, Show/Hide and Quit.
 
 Only created where the desktop has a tray; without one the app behaves like any window (closing quits).
-The menu's first lines say which environment, whether signed in, and the call state.
+The menu's first lines say which environment, whether signed in, and the call state; then the phone's own
+items (:mod:`desktop.ui.tray_menu`). The icon carries a badge while a call rings or is in progress, and
+otherwise a dot for the presence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop import APP_NAME
 from desktop.core.call_state import Notification, PhoneState
+from desktop.core.widget_commands import Presence
 from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
+from desktop.ui.tray_menu import PhoneMenu, presence_line
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -37,12 +42,13 @@ class AppTray(QObject):
         if not available():
             return
         self.icon = QSystemTrayIcon(app_icon(), self)
-        self._icon_state = PhoneState.IDLE
+        self._icon_state: tuple[PhoneState, Presence | None] = (PhoneState.IDLE, None)
         self.menu = QMenu()
         self.status = self.menu.addAction("")
         self.status.setEnabled(False)
         self.call = self.menu.addAction("")
         self.call.setEnabled(False)
+        self.phone_menu = PhoneMenu(self.menu)
         self.menu.addSeparator()
         self.show_hide: QAction = self.menu.addAction("Show")
         self.show_hide.triggered.connect(self.toggle_requested)
@@ -57,7 +63,13 @@ class AppTray(QObject):
         return self.icon is not None
 
     def set_window(self, window: MainWindow) -> None:
+        if self._window is not None and self.icon is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # the old window may be gone already
+                self._window.phone.presence_changed.disconnect(self.update)
         self._window = window
+        if self.icon is not None:
+            self.phone_menu.attach(window.calls.actions, window.status)
+            window.phone.presence_changed.connect(self.update)
         self.update()
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
@@ -82,11 +94,14 @@ class AppTray(QObject):
         self.call.setText(call)
         shown = self._window is not None and self._window.isVisible() and not self._window.isMinimized()
         self.show_hide.setText("Hide" if shown else "Show")
-        self.icon.setToolTip(f"{APP_NAME}\n{status}\n{call}")
+        presence = self.phone_menu.presence()
+        self.icon.setToolTip(f"{APP_NAME}\n{status}\n{call}" + (f"\n{presence_line(presence)}" if presence else ""))
+        self.phone_menu.refresh()
         state = self._window.calls.book.state if self._window is not None else PhoneState.IDLE
-        if state is not self._icon_state:  # drawn only when the state changes, not on every show or hide
-            self._icon_state = state
-            self.icon.setIcon(state_icon(state))
+        shown_state = (state, presence)
+        if shown_state != self._icon_state:  # drawn only when it changes, not on every show or hide
+            self._icon_state = shown_state
+            self.icon.setIcon(state_icon(*shown_state))
 
     def first_close_notice(self, window: MainWindow) -> bool:
         """The first time ever the window closes to the tray, say so (once per data folder)."""
@@ -103,6 +118,9 @@ class AppTray(QObject):
 
 #: The badge on the tray icon: a ringing phone and a call in progress look different everywhere.
 _BADGES = {PhoneState.RINGING: "#e67e22", PhoneState.ON_CALL: "#27ae60"}
+#: The presence dot while no call is under way (the usual colours: green, red, red with a bar, grey).
+_PRESENCE = {Presence.AVAILABLE: "#2ecc71", Presence.BUSY: "#e74c3c", Presence.DO_NOT_DISTURB: "#c0392b",
+             Presence.OFFLINE: "#95a5a6"}
 
 
 def app_icon() -> QIcon:
@@ -111,10 +129,16 @@ def app_icon() -> QIcon:
     return QIcon(str(resources.files("desktop.resources").joinpath("icon.svg")))
 
 
-def state_icon(state: PhoneState) -> QIcon:
-    """The app icon, with a coloured dot while ringing (orange) or on a call (green); drawn, not themed."""
+def state_icon(state: PhoneState, presence: Presence | None = None) -> QIcon:
+    """The app icon with a dot in its corner; drawn, not themed.
+
+    While a call rings (orange) or is in progress (green) that badge, half the icon wide, is all the corner
+    shows: the call is what matters then (and the person is busy anyway). Otherwise a smaller presence dot,
+    with a white bar for Do Not Disturb; none while the presence is unknown.
+    """
     base = app_icon()
-    colour = _BADGES.get(state)
+    badge = _BADGES.get(state)
+    colour = badge or (_PRESENCE[presence] if presence is not None else None)
     if colour is None or base.isNull():
         return base
     icon = QIcon()
@@ -124,8 +148,11 @@ def state_icon(state: PhoneState) -> QIcon:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor("white"), max(1, size // 16)))
         painter.setBrush(QColor(colour))
-        dot = size // 2
-        painter.drawEllipse(size - dot, size - dot, dot - 1, dot - 1)
+        dot = size // 2 if badge else size * 7 // 16
+        corner = QRectF(size - dot, size - dot, dot - 1, dot - 1)
+        painter.drawEllipse(corner)
+        if badge is None and presence is Presence.DO_NOT_DISTURB:  # the usual "no entry" bar across the dot
+            painter.fillRect(corner.adjusted(dot * 0.2, dot * 0.38, -dot * 0.2, -dot * 0.38), QColor("white"))
         painter.end()
         icon.addPixmap(pixmap)
     return icon

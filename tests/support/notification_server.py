@@ -1,9 +1,11 @@
 """A private D-Bus session bus with a stand-in ``org.freedesktop.Notifications`` server, for tests.
 
 Starts the system's ``dbus-daemon`` on a socket in a temporary folder (never the person's session bus) and
-answers ``Notify`` like a notification daemon: it records each call and returns increasing ids. A test may
-send ``ActionInvoked`` as a click would; ``CloseNotification`` is answered with ``NotificationClosed``. The
-server speaks D-Bus with jeepney in a thread of its own.
+answers ``Notify`` like a notification daemon: it records each call (its ``actions`` too) and returns
+increasing ids. A test may send ``ActionInvoked`` as a click (``default``) or a button press would;
+``CloseNotification`` is answered with ``NotificationClosed``. ``GetCapabilities`` lists "actions" unless the
+server is made without them (a daemon that shows no buttons). The server speaks D-Bus with jeepney in a
+thread of its own.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class PrivateBus:
 class FakeNotificationServer:
     """Owns the notifications name on ``address``; ``calls`` holds each Notify's arguments."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, actions: bool = True) -> None:
+        self.capabilities = ["actions", "body"] if actions else ["body"]
         self.connection = open_dbus_connection(address)
         reply = self.connection.send_and_get_reply(message_bus.RequestName(BUS_NAME))
         assert reply.body[0] == 1, "could not own org.freedesktop.Notifications"
@@ -81,12 +84,23 @@ class FakeNotificationServer:
                 address = DBusAddress(PATH, interface=BUS_NAME)
                 self.connection.send(new_signal(address, "NotificationClosed", "uu", (notification_id, 3)))
             elif member == "GetCapabilities":
-                self.connection.send(new_method_return(message, "as", (["actions", "body"],)))
+                self.connection.send(new_method_return(message, "as", (self.capabilities,)))
 
     def click(self, notification_id: int) -> None:
         """What the desktop sends when the person clicks the notification."""
+        self.invoke(notification_id, "default")
+
+    def invoke(self, notification_id: int, key: str) -> None:
+        """What the desktop sends when the person presses the notification's button ``key``."""
         address = DBusAddress(PATH, interface=BUS_NAME)
-        self.connection.send(new_signal(address, "ActionInvoked", "us", (notification_id, "default")))
+        self.connection.send(new_signal(address, "ActionInvoked", "us", (notification_id, key)))
+
+    def buttons(self, notification_id: int) -> dict[str, str]:
+        """The buttons that notification was sent with, by key (besides the click, ``default``)."""
+        call = next(call for call in self.calls if call["id"] == notification_id)
+        pairs = dict(zip(call["actions"][::2], call["actions"][1::2], strict=True))
+        pairs.pop("default", None)
+        return pairs
 
     def stop(self) -> None:
         self._stop.set()

@@ -108,3 +108,47 @@ def test_a_bus_that_goes_away_is_reported_not_raised_raw(bus: PrivateBus, server
 
     message = asyncio.run(scenario())
     assert message.startswith("Notify: ")  # one kind of error, naming the call, whatever jeepney raised
+
+
+def test_buttons_go_to_a_server_that_shows_them_and_come_back_by_key(bus: PrivateBus,
+                                                                    server: FakeNotificationServer) -> None:
+    clicked: list[int] = []
+    pressed: list[tuple[int, str]] = []
+
+    async def scenario() -> None:
+        notifications = FreedesktopNotifications("App", "app", clicked.append, bus=bus.address,
+                                                 on_action=lambda *args: pressed.append(args))
+        assert await notifications.available() and notifications.supports_actions
+        ring = await notifications.notify("Incoming call", "Bob", actions=[("answer", "Answer"),
+                                                                             ("decline", "Decline")])
+        server.invoke(ring, "decline")
+        server.click(ring)
+        await eventually(clicked)
+        await notifications.aclose()
+
+    asyncio.run(scenario())
+    assert server.calls[0]["actions"] == ["default", "Show", "answer", "Answer", "decline", "Decline"]
+    assert server.buttons(1) == {"answer": "Answer", "decline": "Decline"}
+    # A button is not a click (which shows the window): each goes its own way, in the order pressed.
+    assert pressed == [(1, "decline")] and clicked == [1]
+
+
+def test_no_buttons_for_a_server_without_actions(bus: PrivateBus) -> None:
+    """GetCapabilities without "actions" (a minimal daemon): buttons would be dropped, so none are sent and
+    the app offers them in the tray menu instead; the click still shows the window."""
+    server = FakeNotificationServer(bus.address, actions=False)
+    clicked: list[int] = []
+
+    async def scenario() -> None:
+        notifications = FreedesktopNotifications("App", "app", clicked.append, bus=bus.address)
+        assert await notifications.available() and not notifications.supports_actions
+        first = await notifications.notify("Missed call", "Bob", actions=[("call-back", "Call Back")])
+        server.click(first)
+        await eventually(clicked)
+        await notifications.aclose()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert server.calls[0]["actions"] == ["default", "Show"] and server.buttons(1) == {} and clicked == [1]
