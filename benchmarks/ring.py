@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import tests.conftest  # noqa: E402, F401 - offscreen platform, Chromium flags, no session bus
 from benchmarks.stand_ins import app_on_stand_ins, report  # noqa: E402
+from desktop.core.widget_commands import CallAction  # noqa: E402
 from tests.integration.harness import AppUnderTest, wait_until  # noqa: E402
 from tests.support.notification_server import FakeNotificationServer, PrivateBus  # noqa: E402
 
@@ -65,7 +66,8 @@ async def measure(app: AppUnderTest, rounds: int, rings: list[float], baselines:
         assert window.notifier.delivered[-1][0] == "dbus", window.notifier.delivered[-1]
         if n:
             rings.append(arrived["notification"] - posted)
-        window.bridge.post({"type": "rc-adapter-control-call", "callAction": "hangup"})
+        # A bare hangup acts on the active call only (protocol notes); the ringing one is declined.
+        assert window.phone.control(CallAction.REJECT) is None
         await wait_until(lambda: not window.calls.book)
         route = "window.postMessage({type: 'rc-route-changed-notify', path: '/dialer'}, '*')"
         posted = await app.js(f"(() => {{ const t = {POSTED}; {route}; return t; }})()")

@@ -73,17 +73,22 @@ class WidgetHarness:
     def __init__(self, qtbot: QtBot, profile: QWebEngineProfile, widget_url: str) -> None:
         self.qtbot = qtbot
         self.widget_url = widget_url
+        self._markers = 0
         self.page = HarnessPage(profile)
+        self.add_script("record-messages", RECORD_MESSAGES)
+        self.view = QWebEngineView()
+        self.view.setPage(self.page)
+        self.view.resize(400, 600)
+
+    def add_script(self, name: str, source: str) -> None:
+        """Run *source* in the main world at document creation of every later load (before the widget's scripts)."""
         script = QWebEngineScript()
-        script.setName("record-messages")
-        script.setSourceCode(RECORD_MESSAGES)
+        script.setName(name)
+        script.setSourceCode(source)
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
         script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
         script.setRunsOnSubFrames(False)
         self.page.scripts().insert(script)
-        self.view = QWebEngineView()
-        self.view.setPage(self.page)
-        self.view.resize(400, 600)
 
     def load(self, params: dict[str, str] | None = None, *, suffix: str = "") -> None:
         """Load app.html with *params* as its query (and *suffix*, e.g. a ``#hash``); wait for the load."""
@@ -131,6 +136,21 @@ class WidgetHarness:
     def send(self, message: dict[str, Any]) -> None:
         """Post a command into the widget window, as a host does with runJavaScript."""
         self.js(f"window.postMessage({json.dumps(message)}, '*') || true")
+
+    def settle(self) -> None:
+        """Wait until every message posted in the widget window so far has been delivered (a marker goes last).
+
+        The widget handles a command as it arrives and posts its events then, so after this a command that
+        was sent earlier has had all its effects, and a missing event is really missing.
+        """
+        self._markers += 1
+        marker = json.dumps(f"settle-{self._markers}")
+        self.js(f"window.postMessage({{__settle: {marker}}}, '*') || true")
+        self.wait_js(f"(window.__posted || []).some(m => m && m.__settle === {marker})")
+
+    def drops(self) -> list[tuple[str, str]]:
+        """(type, reason) of every command the widget dropped on this page."""
+        return [(d["type"], d["reason"]) for d in self.status("drops") or []]
 
     def close(self) -> None:
         for popup in self.page.popups:
