@@ -11,7 +11,7 @@
     ├── PopupRefused              a page tried to open a URL or scheme the launcher will not open
     └── WidgetLoadFailed          the widget page could not be loaded (offline, DNS, TLS, HTTP error)
 
-The UI shows these in one place (``desktop.ui.errors``); anything else is a bug and is logged with its
+The UI shows these in one place (``desktop.ui.window.errors``); anything else is a bug and is logged with its
 traceback.
 """
 

@@ -111,7 +111,7 @@ def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
     if platform_plugin_problem() is not None:
         return False  # no dialog can be shown; the settings problems are already on stderr
     global _early_app  # noqa: PLW0603 - the one QApplication must outlive this function; _run_qt reuses it
-    from desktop.ui.single_instance import LinkAwareApplication
+    from desktop.ui.system.single_instance import LinkAwareApplication
 
     _early_app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your settings file {exc.path} cannot be used.")
@@ -126,7 +126,7 @@ def _application() -> QApplication:
     """The one QApplication (the settings dialog may have made it already), named for the desktop."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.single_instance import LinkAwareApplication
+    from desktop.ui.system.single_instance import LinkAwareApplication
 
     app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -144,7 +144,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     from desktop.ui.binding_check import warn_if_the_binding_loses_references
     from desktop.ui.controller import AppController, default_loader
-    from desktop.ui.single_instance import accept_links
+    from desktop.ui.system.single_instance import accept_links
 
     warn_if_the_binding_loses_references()
     app = _application()
@@ -162,11 +162,11 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from desktop.ui.tray import app_icon
+    from desktop.ui.system.tray import app_icon
 
     app.setWindowIcon(app_icon())
     controller.start(window)
-    from desktop.ui.hotkey_actions import HotkeyActions
+    from desktop.ui.system.hotkey_actions import HotkeyActions
 
     # After the event loop exists: the Wayland portal talks D-Bus on it.
     hotkeys = HotkeyActions(loaded.resolution, lambda: controller.window, controller.toggle_window)

@@ -24,10 +24,10 @@ from desktop.core.remote_commands import parse_remote
 from desktop.core.widget_commands import CallAction, SetPresence
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
-from desktop.ui.notifier import Notifier
-from desktop.ui.profile import create_profile
-from desktop.ui.tray import AppTray
-from desktop.ui.window import MainWindow
+from desktop.ui.phone.profile import create_profile
+from desktop.ui.system.notifier import Notifier
+from desktop.ui.system.tray import AppTray
+from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 

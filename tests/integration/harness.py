@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core.options import parse_settings
 from desktop.core.settings import NO_POLICY, Layer, Policy
-from desktop.ui.profile import create_profile
-from desktop.ui.window import MainWindow
+from desktop.ui.phone.profile import create_profile
+from desktop.ui.window.main_window import MainWindow
 
 T = TypeVar("T")
 MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld

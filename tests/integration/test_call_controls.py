@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu
 
 from desktop.core.call_state import PhoneState
 from desktop.core.widget_commands import COMMAND_TYPES, Presence
-from desktop.ui.tray import AppTray, state_icon
+from desktop.ui.system.tray import AppTray, state_icon
 from tests.integration.desktop_helpers import signed_in_and_ready
 from tests.integration.harness import AppUnderTest, wait_until
 

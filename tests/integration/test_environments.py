@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.settings import Policy
-from desktop.ui.screens import MissingSettingsScreen
+from desktop.ui.window.screens import MissingSettingsScreen
 from tests.integration.harness import AppUnderTest, wait_until
 
 pytestmark = pytest.mark.webengine

@@ -239,7 +239,7 @@ def test_where_there_is_no_way_to_grab_keys_the_log_says_what_to_do(qapp: Any,
                                                                     caplog: pytest.LogCaptureFixture) -> None:
     """This test process runs Qt's offscreen platform: no keys to grab, one line saying what to do instead."""
     from desktop.core.hotkeys import parse_hotkey
-    from desktop.ui.global_hotkeys import GlobalHotkeys
+    from desktop.ui.system.global_hotkeys import GlobalHotkeys
 
     caplog.set_level(logging.INFO, logger="desktop.hotkeys")
     hotkeys = GlobalHotkeys({"mute": parse_hotkey("Ctrl+Alt+M")})

@@ -141,7 +141,7 @@ def test_the_app_wires_tray_and_notifications(qapp, loop, tmp_path, tls, platfor
     """Through the AppController, as the app runs: the tray follows the call, the widget's own web
     notifications reach the desktop through the profile's presenter, and clicking one shows the window."""
     from desktop.core.call_state import PhoneState
-    from desktop.ui.tray import state_icon
+    from desktop.ui.system.tray import state_icon
     from tests.integration.conftest import app_argv
     from tests.support.notification_server import FakeNotificationServer, PrivateBus
 

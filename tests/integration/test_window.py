@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QEvent, QUrl
 from PySide6.QtGui import QFileOpenEvent
 
-from desktop.ui.single_instance import link_from_event
-from desktop.ui.tray import AppTray
+from desktop.ui.system.single_instance import link_from_event
+from desktop.ui.system.tray import AppTray
 from tests.integration.desktop_helpers import started_controller
 from tests.integration.harness import AppUnderTest, wait_until
 
@@ -72,7 +72,7 @@ def test_zoom_and_always_on_top_are_remembered(run_app, tmp_path) -> None:
     # The next window starts at that zoom and place.
     from PySide6.QtWidgets import QWidget
 
-    from desktop.ui.placement import WindowPlacement
+    from desktop.ui.window.placement import WindowPlacement
 
     later = QWidget()
     placement = WindowPlacement(later, path)

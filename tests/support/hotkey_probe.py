@@ -21,7 +21,7 @@ from PySide6.QtCore import QSocketNotifier, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 
 from desktop.core.hotkeys import parse_hotkey  # noqa: E402
-from desktop.ui.global_hotkeys import GlobalHotkeys  # noqa: E402
+from desktop.ui.system.global_hotkeys import GlobalHotkeys  # noqa: E402
 
 
 def say(line: str) -> None:

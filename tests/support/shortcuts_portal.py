@@ -19,7 +19,7 @@ from jeepney import DBusAddress, MessageType, message_bus, new_method_return, ne
 from jeepney.io.blocking import open_dbus_connection
 
 from desktop.core.hotkeys import parse_hotkey
-from desktop.ui.hotkeys_portal import PortalHotkeys
+from desktop.ui.system.hotkeys_portal import PortalHotkeys
 
 PORTAL_NAME = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"

@@ -22,7 +22,7 @@ from desktop.core.call_state import (
     ring_notification,
 )
 from desktop.core.widget_commands import CallAction, Presence
-from desktop.ui.call_actions import MESSAGES_PAGE, CallActions
+from desktop.ui.phone.call_actions import MESSAGES_PAGE, CallActions
 
 BOB = {"id": "in-1", "direction": "Inbound", "fromNumber": "+16505550123", "fromUserName": "Bob Smith",
        "callStatus": "webphone-session-connecting"}

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from desktop import APP_NAME
 from desktop.diagnostics.bundle import bundle_name, write_bundle
 from desktop.diagnostics.report import DEFAULT_TIMEOUT, Subject, collect, render
-from desktop.ui.diagnostics_dialog import DiagnosticsDialog
-from desktop.ui.microphone_probe import microphone_findings
+from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
+from desktop.ui.phone.microphone_probe import microphone_findings
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 

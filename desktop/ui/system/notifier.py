@@ -26,7 +26,7 @@ from desktop.core.call_state import Notification
 
 if TYPE_CHECKING:
     from desktop.services.freedesktop_notifications import FreedesktopNotifications
-    from desktop.ui.tray import AppTray
+    from desktop.ui.system.tray import AppTray
 
 log = logging.getLogger("desktop.notify")
 #: How long a tray message stays up (ms).

@@ -2,7 +2,7 @@
 
 Only created where the desktop has a tray; without one the app behaves like any window (closing quits).
 The menu's first lines say which environment, whether signed in, and the call state; then the phone's own
-items (:mod:`desktop.ui.tray_menu`). The icon carries a badge while a call rings or is in progress, and
+items (:mod:`desktop.ui.system.tray_menu`). The icon carries a badge while a call rings or is in progress, and
 otherwise a dot for the presence.
 """
 
@@ -21,10 +21,10 @@ from desktop import APP_NAME
 from desktop.core.call_state import Notification, PhoneState
 from desktop.core.widget_commands import Presence
 from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
-from desktop.ui.tray_menu import PhoneMenu, presence_line
+from desktop.ui.system.tray_menu import PhoneMenu, presence_line
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 TRAY_NOTICE = "The phone keeps running in the tray, so calls still ring. Quit from the tray menu or with Ctrl+Q."

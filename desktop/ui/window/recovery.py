@@ -19,7 +19,7 @@ from desktop.core.errors import WidgetLoadFailed
 from desktop.core.load_errors import LoadFailure
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.web")
 Status = QWebEnginePage.RenderProcessTerminationStatus

@@ -26,7 +26,7 @@ from desktop.core.widget_commands import (
     refusal,
 )
 from desktop.core.widget_status import WidgetStatus
-from desktop.ui.bridge import PageBridge
+from desktop.ui.phone.bridge import PageBridge
 
 log = logging.getLogger("desktop.phone")
 PRESENCE_EVENT = "rc-adapter-syncPresence"

@@ -12,21 +12,23 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineCore import QWebEngineNewWindowRequest
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.errors import LauncherError, PopupRefused
 from desktop.core.policy import PopupAction
 from desktop.core.urls import origin_of
 from desktop.services.browser import open_with_command
-from desktop.ui.popups import LoginPopup
+from desktop.ui.phone.popups import LoginPopup
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import LinkShell
 
 log = logging.getLogger("desktop.ui")
 
 
 class LinkRouter:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: LinkShell, widget: QWidget) -> None:
+        self._widget = widget  # the in-app sign-in popup's parent
         self._window = window
         self._popups: list[LoginPopup] = []
 
@@ -48,7 +50,7 @@ class LinkRouter:
             window.errors.show_error(refused)
 
     def open_login_popup(self, request: QWebEngineNewWindowRequest) -> None:
-        popup = LoginPopup(self._window.profile, request, self._window,
+        popup = LoginPopup(self._window.profile, request, self._widget,
                            widget_origin=origin_of(self._window.options.widget_url))
         self._popups.append(popup)
         popup.destroyed.connect(lambda *_: self._popups.remove(popup) if popup in self._popups else None)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from desktop.core.settings import Resolution
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 

@@ -12,7 +12,7 @@ import time
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.call_state import (
     ANSWER,
@@ -28,17 +28,18 @@ from desktop.core.call_state import (
     missed_call_notification,
     ring_notification,
 )
-from desktop.ui.call_actions import CallActions
+from desktop.ui.phone.call_actions import CallActions
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import CallShell
 
 log = logging.getLogger("desktop.calls")
 INBOUND_MESSAGE = "rc-inbound-message-notify"
 
 
 class CallMonitor:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: CallShell, widget: QWidget) -> None:
+        self._widget = widget  # the window whose task bar entry flashes on a ring
         self._window = window
         self.book = CallBook()
         self.base_title = window.windowTitle()
@@ -82,7 +83,7 @@ class CallMonitor:
         if window.options.desktop.raise_on_ring:
             window.bring_to_front()
         # Where the desktop refuses to hand focus over (focus-stealing prevention), the task bar entry flashes.
-        QApplication.alert(window)
+        QApplication.alert(self._widget)
 
     def _ring_action(self, key: str, action: str) -> None:
         if action == ANSWER:

@@ -14,13 +14,13 @@ from desktop.core.errors import LauncherError, PopupRefused
 from desktop.core.widget_commands import AuthorizationCode
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import SignInShell
 
 log = logging.getLogger("desktop.ui")
 
 
 class BrowserSignIn:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: SignInShell) -> None:
         self._window = window
 
     def start_service(self) -> None:

@@ -3,9 +3,9 @@
 :class:`GlobalHotkeys` takes the hotkeys by action (``desktop.core.hotkeys.configured_hotkeys`` reads them from
 the settings) and emits ``triggered(action)``. It picks the system's way:
 
-* X11 (Qt's ``xcb`` platform): key grabs on the root window (:mod:`desktop.ui.hotkeys_x11`); tested on Xvfb.
-* Wayland: the XDG GlobalShortcuts portal (:mod:`desktop.ui.hotkeys_portal`); not verified here.
-* Windows: ``RegisterHotKey`` (:mod:`desktop.ui.hotkeys_windows`); not verified here.
+* X11 (Qt's ``xcb`` platform): key grabs on the root window (:mod:`desktop.ui.system.hotkeys_x11`); tested on Xvfb.
+* Wayland: the XDG GlobalShortcuts portal (:mod:`desktop.ui.system.hotkeys_portal`); not verified here.
+* Windows: ``RegisterHotKey`` (:mod:`desktop.ui.system.hotkeys_windows`); not verified here.
 * macOS: not yet; a line in the log says how to bind the system's own shortcut instead.
 
 Where the app cannot take the keys, the desktop's own shortcut settings can run ``embeddable-desktop call
@@ -54,7 +54,7 @@ class GlobalHotkeys(QObject):
     def _start(self, hotkeys: dict[str, Hotkey]) -> _Backend | None:
         platform = QGuiApplication.platformName()
         if sys.platform == "win32":
-            from desktop.ui.hotkeys_windows import WindowsHotkeys
+            from desktop.ui.system.hotkeys_windows import WindowsHotkeys
 
             return WindowsHotkeys(hotkeys, self._fire, self._problem)
         if sys.platform == "darwin":
@@ -71,7 +71,7 @@ class GlobalHotkeys(QObject):
         try:
             from Xlib.error import DisplayError  # type: ignore[import-untyped]
 
-            from desktop.ui.hotkeys_x11 import X11Hotkeys
+            from desktop.ui.system.hotkeys_x11 import X11Hotkeys
         except ImportError as exc:  # a build without python-xlib
             log.warning("global hotkeys: python-xlib is missing (%s); %s", exc, ELSEWHERE)
             return None
@@ -86,7 +86,7 @@ class GlobalHotkeys(QObject):
             return None
 
     def _portal(self, hotkeys: dict[str, Hotkey]) -> _Backend | None:
-        from desktop.ui.hotkeys_portal import PortalHotkeys
+        from desktop.ui.system.hotkeys_portal import PortalHotkeys
 
         try:
             return PortalHotkeys(hotkeys, self._fire, self._problem)

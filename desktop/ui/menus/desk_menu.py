@@ -23,8 +23,8 @@ from desktop.core.settings import Resolution
 from desktop.services.autostart import Autostart, autostart_for, launch_command
 
 if TYPE_CHECKING:
-    from desktop.ui.settings_dialog import SettingsDialog
-    from desktop.ui.window import MainWindow
+    from desktop.ui.menus.settings_dialog import SettingsDialog
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
@@ -149,7 +149,7 @@ class DeskMenu:
     def open_settings(self, resolution: Resolution, settings_path: Path) -> SettingsDialog:
         from PySide6.QtCore import Qt
 
-        from desktop.ui.settings_dialog import SettingsDialog
+        from desktop.ui.menus.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(resolution, settings_path, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import EventShell
 
 log = logging.getLogger("desktop.ui")
 
 
 class WidgetEvents:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: EventShell) -> None:
         self._window = window
         #: Run once when the widget next reports that it signed out (sign out and forget).
         self.after_sign_out: list[Callable[[], None]] = []

@@ -15,13 +15,13 @@ from desktop.core.dial_links import DialRequest
 from desktop.core.widget_status import WidgetStatus
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import DialShell
 
 log = logging.getLogger("desktop.dial")
 
 
 class DialQueue:
-    def __init__(self, window: MainWindow, status: WidgetStatus) -> None:
+    def __init__(self, window: DialShell, status: WidgetStatus) -> None:
         self._window = window
         self._status = status  # read, never written here: the window's events keep it
         self.pending: list[DialRequest] = []

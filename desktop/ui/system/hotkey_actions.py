@@ -11,10 +11,10 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 from desktop.core.hotkeys import SETTING_ACTIONS, configured_hotkeys, dial_text
 from desktop.core.settings import Resolution
-from desktop.ui.global_hotkeys import GlobalHotkeys
+from desktop.ui.system.global_hotkeys import GlobalHotkeys
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.hotkeys")
 

@@ -17,7 +17,7 @@ from desktop.core.call_state import Call
 from desktop.core.widget_commands import CallAction, Presence
 
 if TYPE_CHECKING:
-    from desktop.ui.phone import Phone
+    from desktop.ui.phone.phone import Phone
 
 log = logging.getLogger("desktop.calls")
 #: The widget's page that lists messages, voicemail and faxes (``rc-adapter-navigate-to``).

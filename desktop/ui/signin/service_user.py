@@ -20,18 +20,19 @@ from desktop.services.secrets import SecretStore
 from desktop.services.tls_trust import app_http_client
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.phone.shell import ServiceUserShell
 
 log = logging.getLogger("desktop.auth")
 
 
 class ServiceUserSignIn:
-    def __init__(self, window: MainWindow, state: AppState, extra_ca_file: Path | None) -> None:
+    def __init__(self, window: ServiceUserShell, state: AppState, extra_ca_file: Path | None) -> None:
         self._window = window
         self._state = state
         self._extra_ca_file = extra_ca_file
         env = window.options.env_name
-        self.sign_in_action = QAction("Sign in again as the service user (JWT)", window)
+        # Owned by the Account menu it is added to (its parent), which lives as long as the window.
+        self.sign_in_action = QAction("Sign in again as the service user (JWT)", window.account.menu)
         self.sign_in_action.triggered.connect(lambda: window.spawn(self.sign_in_again()))
         self.sign_in_action.setVisible(window.options.auth_mode == "jwt")
         self.sign_in_action.setEnabled(state.has(JWT_SIGNED_OUT, env))

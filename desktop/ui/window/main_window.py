@@ -20,32 +20,32 @@ from desktop.core.settings import Resolution
 from desktop.core.widget_status import WidgetStatus
 from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
-from desktop.ui.account import AccountMenu
-from desktop.ui.bridge import PageBridge
-from desktop.ui.browser_sign_in import BrowserSignIn
-from desktop.ui.calls import CallMonitor
-from desktop.ui.desk_menu import DeskMenu
-from desktop.ui.dialing import DialQueue
-from desktop.ui.environment_menu import EnvironmentMenu
-from desktop.ui.errors import ErrorPresenter, NoticeBar
-from desktop.ui.help_menu import HelpMenu
-from desktop.ui.links import LinkRouter
-from desktop.ui.notifier import Notifier
-from desktop.ui.offline import OfflineScreen
-from desktop.ui.phone import Phone
-from desktop.ui.placement import WindowPlacement
-from desktop.ui.recovery import CrashRecovery
-from desktop.ui.screens import EnvironmentStrip, MissingSettingsScreen
-from desktop.ui.sign_in_bar import SignInBar
-from desktop.ui.widget_events import WidgetEvents
-from desktop.ui.widget_page import WidgetPage
+from desktop.ui.menus.account import AccountMenu
+from desktop.ui.menus.desk_menu import DeskMenu
+from desktop.ui.menus.environment_menu import EnvironmentMenu
+from desktop.ui.menus.help_menu import HelpMenu
+from desktop.ui.phone.bridge import PageBridge
+from desktop.ui.phone.calls import CallMonitor
+from desktop.ui.phone.dialing import DialQueue
+from desktop.ui.phone.links import LinkRouter
+from desktop.ui.phone.phone import Phone
+from desktop.ui.phone.widget_events import WidgetEvents
+from desktop.ui.phone.widget_page import WidgetPage
+from desktop.ui.signin.browser_sign_in import BrowserSignIn
+from desktop.ui.signin.sign_in_bar import SignInBar
+from desktop.ui.system.notifier import Notifier
+from desktop.ui.window.errors import ErrorPresenter, NoticeBar
+from desktop.ui.window.offline import OfflineScreen
+from desktop.ui.window.placement import WindowPlacement
+from desktop.ui.window.recovery import CrashRecovery
+from desktop.ui.window.screens import EnvironmentStrip, MissingSettingsScreen
 
 if TYPE_CHECKING:
     import asyncio
 
     from desktop.services.login import LoginFlow
-    from desktop.ui.service_user import ServiceUserSignIn
-    from desktop.ui.tray import AppTray
+    from desktop.ui.signin.service_user import ServiceUserSignIn
+    from desktop.ui.system.tray import AppTray
 
 log = logging.getLogger("desktop.ui")
 
@@ -94,8 +94,8 @@ class MainWindow(QMainWindow):
         # Keep our own reference: in PySide6 6.12, calling page.profile() hands the profile's ownership to the
         # page, and deleting the page (an environment switch) then deletes the profile other windows share.
         self.profile = profile
-        self.links = LinkRouter(self)
-        self.recovery = CrashRecovery(self)
+        self.links = LinkRouter(self, self)
+        self.recovery: CrashRecovery = CrashRecovery(self)
         self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
                                reload_blocked=self.recovery.reload_blocker)
         self.view.setPage(self.page)
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.page.navigation_refused.connect(self.recovery.show_refusal)
 
         self.login: LoginFlow | None = None
-        self.calls = CallMonitor(self)
+        self.calls = CallMonitor(self, self)
         #: Every action on the phone goes through this (the bridge is its own business).
         self.phone = Phone(self.bridge, self.calls.book, self.status, self)
         self._build_menus(resolution, settings_path)
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.service_user: ServiceUserSignIn | None = None
         if options.auth_mode != "pkce":
             # Imported only here: httpx and keyring stay off the start-up path of the usual PKCE mode.
-            from desktop.ui.service_user import ServiceUserSignIn
+            from desktop.ui.signin.service_user import ServiceUserSignIn
 
             state = AppState(options.data_dir / "state.json")
             self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
@@ -139,9 +139,9 @@ class MainWindow(QMainWindow):
         self.notice_bar = NoticeBar(central)
         self.sign_in_bar = SignInBar(central, open_again=self.sign_in.open_again, cancel=self.sign_in.cancel)
         self.stack = QStackedWidget(central)
-        self.view = QWebEngineView(self.stack)
+        self.view: QWebEngineView = QWebEngineView(self.stack)
         self.stack.addWidget(self.view)
-        self.offline = OfflineScreen(self.reload_widget, self.stack, self.view)
+        self.offline: OfflineScreen = OfflineScreen(self.reload_widget, self.stack, self.view)
         layout.addWidget(self.environment_strip)
         layout.addWidget(self.notice_bar)
         layout.addWidget(self.sign_in_bar)

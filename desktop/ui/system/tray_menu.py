@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.core.call_state import call_line, hold_label, mute_label
 from desktop.core.widget_commands import Presence
 from desktop.core.widget_status import WidgetStatus
-from desktop.ui.call_actions import CallActions
+from desktop.ui.phone.call_actions import CallActions
 
 #: How often the duration line moves while the menu is open (ms).
 TICK_MS = 1000

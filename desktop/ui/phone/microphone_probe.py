@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from desktop.core.findings import Finding, Status
-from desktop.ui.bridge import WORLD
+from desktop.ui.phone.bridge import WORLD
 
 SECTION = "Microphone (as the phone sees it)"
 _PROBE = """

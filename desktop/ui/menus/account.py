@@ -17,7 +17,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from desktop.core.widget_commands import Logout
 
 if TYPE_CHECKING:
-    from desktop.ui.window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 

@@ -1,0 +1,1 @@
+"""The app in the desktop: tray, notifications, single instance and forwarded commands, global hotkeys."""
