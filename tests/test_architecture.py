@@ -63,3 +63,12 @@ def test_the_command_link_is_qt_free() -> None:
                  PACKAGE / "core" / "remote_commands.py", PACKAGE / "core" / "command_line.py"):
         qt = {n for n in imported_modules(path) if n.split(".")[0] in {"PySide6", "shiboken6", "qasync"}}
         assert not qt, f"{path.name} imports {sorted(qt)}"
+
+
+def test_every_package_is_installed() -> None:
+    """setuptools installs only the packages pyproject.toml names: a new folder must be listed there too."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
