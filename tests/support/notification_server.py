@@ -11,12 +11,12 @@ thread of its own.
 from __future__ import annotations
 
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
-from jeepney import DBusAddress, MessageType, message_bus, new_method_return, new_signal
-from jeepney.io.blocking import open_dbus_connection
+from jeepney import DBusAddress, new_method_return, new_signal
+
+from tests.support.dbus_stand_in import StandInService
 
 BUS_NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -41,50 +41,36 @@ class PrivateBus:
         self.process.wait(timeout=5)
 
 
-class FakeNotificationServer:
+class FakeNotificationServer(StandInService):
     """Owns the notifications name on ``address``; ``calls`` holds each Notify's arguments."""
 
     def __init__(self, address: str, *, actions: bool = True) -> None:
         self.capabilities = ["actions", "body"] if actions else ["body"]
-        self.connection = open_dbus_connection(address)
-        reply = self.connection.send_and_get_reply(message_bus.RequestName(BUS_NAME))
-        assert reply.body[0] == 1, "could not own org.freedesktop.Notifications"
+        super().__init__(address, BUS_NAME)
         self.calls: list[dict[str, Any]] = []
         #: Ids taken down with CloseNotification, in order.
         self.closed: list[int] = []
         self._next_id = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="fake-notifications", daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                message = self.connection.receive(timeout=0.1)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            header = message.header
-            if header.message_type is not MessageType.method_call:
-                continue
-            member = header.fields.get(3)  # HeaderFields.member
-            if member == "Notify":
-                app, _replaces, icon, summary, body, actions, hints, timeout = message.body
-                self._next_id += 1
-                self.calls.append({"id": self._next_id, "app": app, "icon": icon, "summary": summary, "body": body,
-                                   "actions": list(actions), "hints": {k: v[1] for k, v in hints.items()},
-                                   "timeout": timeout})
-                self.connection.send(new_method_return(message, "u", (self._next_id,)))
-            elif member == "CloseNotification":
-                (notification_id,) = message.body
-                self.closed.append(notification_id)
-                self.connection.send(new_method_return(message))
-                # As a real server does: reason 3, "closed by a call to CloseNotification".
-                address = DBusAddress(PATH, interface=BUS_NAME)
-                self.connection.send(new_signal(address, "NotificationClosed", "uu", (notification_id, 3)))
-            elif member == "GetCapabilities":
-                self.connection.send(new_method_return(message, "as", (self.capabilities,)))
+    def handle(self, message: Any) -> None:
+        member = message.header.fields.get(3)  # HeaderFields.member
+        if member == "Notify":
+            app, _replaces, icon, summary, body, actions, hints, timeout = message.body
+            self._next_id += 1
+            self.calls.append({"id": self._next_id, "app": app, "icon": icon, "summary": summary, "body": body,
+                               "actions": list(actions), "hints": {k: v[1] for k, v in hints.items()},
+                               "timeout": timeout})
+            self.connection.send(new_method_return(message, "u", (self._next_id,)))
+        elif member == "CloseNotification":
+            (notification_id,) = message.body
+            self.closed.append(notification_id)
+            self.connection.send(new_method_return(message))
+            # As a real server does: reason 3, "closed by a call to CloseNotification".
+            address = DBusAddress(PATH, interface=BUS_NAME)
+            self.connection.send(new_signal(address, "NotificationClosed", "uu", (notification_id, 3)))
+        elif member == "GetCapabilities":
+            self.connection.send(new_method_return(message, "as", (self.capabilities,)))
 
     def click(self, notification_id: int) -> None:
         """What the desktop sends when the person clicks the notification."""
@@ -102,7 +88,4 @@ class FakeNotificationServer:
         pairs.pop("default", None)
         return pairs
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.connection.close()
+

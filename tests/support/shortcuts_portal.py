@@ -10,63 +10,50 @@ against it. Used by tests/integration/test_global_hotkeys.py
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from jeepney import DBusAddress, MessageType, message_bus, new_method_return, new_signal
-from jeepney.io.blocking import open_dbus_connection
+from jeepney import DBusAddress, new_method_return, new_signal
 
 from desktop.core.hotkeys import parse_hotkey
 from desktop.ui.system.hotkeys_portal import PortalHotkeys
+from tests.support.dbus_stand_in import StandInService
 
 PORTAL_NAME = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"
 
 
-class FakePortal:
+class FakePortal(StandInService):
     """Owns org.freedesktop.portal.Desktop with GlobalShortcuts (version 1); ``bound`` holds the shortcuts the
     app offered; ``answer`` is the Response code BindShortcuts gives (0 bound, 1 cancelled by the person)."""
 
     def __init__(self, address: str, answer: int = 0) -> None:
-        self.connection = open_dbus_connection(address)
-        assert self.connection.send_and_get_reply(message_bus.RequestName(PORTAL_NAME)).body[0] == 1
+        super().__init__(address, PORTAL_NAME)
         self.answer = answer
         self.bound: list[tuple[str, dict[str, Any]]] = []
         self.session = ""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                message = self.connection.receive(timeout=0.1)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if message.header.message_type is not MessageType.method_call:
-                continue
-            member, sender = message.header.fields.get(3), str(message.header.fields.get(7))
-            caller = sender.removeprefix(":").replace(".", "_")
-            if member == "Get":
-                self.connection.send(new_method_return(message, "v", (("u", 1),)))
-            elif member == "CreateSession":
-                options = message.body[0]
-                self.session = f"{PORTAL_PATH}/session/{caller}/{options['session_handle_token'][1]}"
-                self._respond(message, caller, options["handle_token"][1], 0,
-                              {"session_handle": ("s", self.session)})
-            elif member == "BindShortcuts":
-                session, shortcuts, _parent, options = message.body
-                assert session == self.session
-                self.bound = [(sid, {k: v[1] for k, v in info.items()}) for sid, info in shortcuts]
-                results = [(sid, {"description": info["description"],
-                                  "trigger_description": ("s", info["preferred_trigger"][1])})
-                           for sid, info in shortcuts]
-                self._respond(message, caller, options["handle_token"][1], self.answer,
-                              {"shortcuts": ("a(sa{sv})", results)})
+    def handle(self, message: Any) -> None:
+        member, sender = message.header.fields.get(3), str(message.header.fields.get(7))
+        caller = sender.removeprefix(":").replace(".", "_")
+        if member == "Get":
+            self.connection.send(new_method_return(message, "v", (("u", 1),)))
+        elif member == "CreateSession":
+            options = message.body[0]
+            self.session = f"{PORTAL_PATH}/session/{caller}/{options['session_handle_token'][1]}"
+            self._respond(message, caller, options["handle_token"][1], 0,
+                          {"session_handle": ("s", self.session)})
+        elif member == "BindShortcuts":
+            session, shortcuts, _parent, options = message.body
+            assert session == self.session
+            self.bound = [(sid, {k: v[1] for k, v in info.items()}) for sid, info in shortcuts]
+            results = [(sid, {"description": info["description"],
+                              "trigger_description": ("s", info["preferred_trigger"][1])})
+                       for sid, info in shortcuts]
+            self._respond(message, caller, options["handle_token"][1], self.answer,
+                          {"shortcuts": ("a(sa{sv})", results)})
 
     def _respond(self, message: Any, caller: str, token: str, code: int, results: dict[str, Any]) -> None:
         request = f"{PORTAL_PATH}/request/{caller}/{token}"
@@ -79,10 +66,6 @@ class FakePortal:
         self.connection.send(new_signal(DBusAddress(PORTAL_PATH, interface="org.freedesktop.portal.GlobalShortcuts"),
                                         "Activated", "osta{sv}", (self.session, shortcut_id, 1, {})))
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.connection.close()
 
 
 def run_portal_hotkeys(address: str, until: Callable[[list[str], list[str]], bool], portal: FakePortal | None = None,
