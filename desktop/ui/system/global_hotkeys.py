@@ -6,7 +6,7 @@ the settings) and emits ``triggered(action)``. It picks the system's way:
 * X11 (Qt's ``xcb`` platform): key grabs on the root window (:mod:`desktop.ui.system.hotkeys_x11`); tested on Xvfb.
 * Wayland: the XDG GlobalShortcuts portal (:mod:`desktop.ui.system.hotkeys_portal`); not verified here.
 * Windows: ``RegisterHotKey`` (:mod:`desktop.ui.system.hotkeys_windows`); not verified here.
-* macOS: not yet; a line in the log says how to bind the system's own shortcut instead.
+* macOS: Carbon's ``RegisterEventHotKey`` (:mod:`desktop.ui.system.hotkeys_macos`); not verified here.
 
 Where the app cannot take the keys, the desktop's own shortcut settings can run ``embeddable-desktop call
 mute`` and the like: the log says so, once. A hotkey another program holds is a warning naming it (and in
@@ -58,8 +58,13 @@ class GlobalHotkeys(QObject):
 
             return WindowsHotkeys(hotkeys, self._fire, self._problem)
         if sys.platform == "darwin":
-            log.info("global hotkeys are not available on macOS yet; %s", ELSEWHERE)
-            return None
+            from desktop.ui.system.hotkeys_macos import MacHotkeys
+
+            try:
+                return MacHotkeys(hotkeys, self._fire, self._problem)
+            except OSError as exc:  # Carbon missing, or its event handler refused
+                log.warning("global hotkeys: %s; %s", exc, ELSEWHERE)
+                return None
         if platform == "xcb":
             return self._x11(hotkeys)
         if platform == "wayland":
