@@ -32,6 +32,10 @@ from tests.e2e.test_app_process import (  # noqa: F401 - the same scenarios, run
 from tests.e2e.test_missing_libraries import (  # noqa: F401
     test_a_missing_window_system_library_is_named_in_one_line,
 )
+from tests.e2e.test_remote_commands import (  # noqa: F401 - 'embeddable-desktop call answer' from the package
+    test_a_signed_out_phone_says_so,
+    test_answer_a_ringing_call_from_another_process,
+)
 from tests.packaging.conftest import Built
 from tests.support.requirements import require
 from tests.support.xvfb import screenshot, virtual_screen
