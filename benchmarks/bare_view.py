@@ -1,6 +1,7 @@
 """Baseline for the start-up benchmark: a bare QWebEngineView loading a URL, nothing else.
 
-Prints ``LOADED`` on stderr when the page has loaded, then keeps running until terminated.
+Prints ``LOADED`` on stderr when the page has loaded (and ``READY`` when its title becomes "ready", as the
+widget-sized page does once it has posted its login and dialer events), then keeps running until terminated.
 """
 
 import sys
@@ -14,6 +15,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     view = QWebEngineView()
     view.loadFinished.connect(lambda ok: print("LOADED" if ok else "FAILED", file=sys.stderr, flush=True))
+    view.titleChanged.connect(lambda title: title == "ready" and print("READY", file=sys.stderr, flush=True))
     view.load(QUrl(sys.argv[1]))
     view.show()
     return app.exec()

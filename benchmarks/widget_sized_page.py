@@ -1,0 +1,89 @@
+"""A stand-in page the size of the real widget, for the start-up and memory benchmarks.
+
+The hosted app.html loads about 8 MB of script in a few chunks, a few hundred KB of CSS and web fonts, builds
+its UI, then posts ``rc-login-status-notify`` and ``rc-dialer-status-notify``. A one-line page measures only a
+host's fixed cost; this one makes the page cost what the widget costs. The script is generated, deterministic
+and really runs: thousands of functions and objects are parsed, compiled and called, and a few thousand DOM
+nodes are built, so parse, compile and layout are all in the measurement. No service worker.
+"""
+
+from __future__ import annotations
+
+import http.server
+import random
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+CHUNKS = 4
+CHUNK_BYTES = 2 * 1024 * 1024
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _chunk(index: int) -> bytes:
+    """About CHUNK_BYTES of plausible application code: modules of functions over data tables."""
+    rng = random.Random(index)
+    parts = [f"(function(){{var M{index}={{}};"]
+    size, n = 0, 0
+    while size < CHUNK_BYTES:
+        words = ",".join(f'"{rng.getrandbits(40):x}"' for _ in range(12))
+        body = (f"M{index}.f{n}=function(a,b){{var t=[{words}];var s=0;for(var i=0;i<t.length;i++){{"
+                f"s+=t[i].length*(a||1)+(b||0);}}return {{id:{n},sum:s,label:'item-{n}',tags:t.slice(0,3)}};}};\n")
+        parts.append(body)
+        size += len(body)
+        n += 1
+    # Run a share of it, as a real bundle runs its module initialisers.
+    parts.append(f"var r=0;for(var k=0;k<{n};k+=7){{r+=M{index}['f'+k](k,1).sum;}}window.__chunk{index}=r;}})();\n")
+    return "".join(parts).encode()
+
+
+def _css() -> bytes:
+    rules = [f".c{i}{{margin:{i % 9}px;padding:{i % 5}px;color:#{i * 2654435761 % 0xFFFFFF:06x};"
+             f"font:{12 + i % 4}px/1.4 'Bench Sans',sans-serif}}\n" for i in range(6000)]
+    face = "@font-face{font-family:'Bench Sans';src:url(/fonts/sans.ttf) format('truetype')}\n"
+    return (face + "".join(rules)).encode()
+
+
+def _html() -> bytes:
+    scripts = "".join(f'<script src="/js/chunk-{i}.js"></script>' for i in range(CHUNKS))
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>widget</title>
+<link rel="stylesheet" href="/css/app.css">{scripts}</head><body><div id="app"></div><script>
+// Build a widget-like UI (lists of calls and contacts), then say what the widget says once it is up.
+var app = document.getElementById('app'), html = [];
+for (var i = 0; i < 3000; i++) html.push('<div class="c' + i + '"><span>Contact ' + i + '</span><b>+1650555'
+  + String(1000 + i).slice(-4) + '</b></div>');
+app.innerHTML = html.join('');
+requestAnimationFrame(function () {{
+  window.postMessage({{type: 'rc-login-status-notify', loggedIn: true}}, '*');
+  window.postMessage({{type: 'rc-dialer-status-notify', ready: true}}, '*');
+  document.title = 'ready';
+  console.log('WIDGET-READY');
+}});
+</script></body></html>""".encode()
+
+
+def serve() -> tuple[str, Callable[[], None]]:
+    """Serve the page on 127.0.0.1: (the URL of ``/app.html``, a function that stops the server)."""
+    files = {"/app.html": (_html(), "text/html"), "/css/app.css": (_css(), "text/css")}
+    files.update({f"/js/chunk-{i}.js": (_chunk(i), "application/javascript") for i in range(CHUNKS)})
+    if FONT.exists():
+        files["/fonts/sans.ttf"] = (FONT.read_bytes(), "font/ttf")
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            body, kind = files.get(self.path.split("?", 1)[0], (b"", "text/plain"))
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=3600")  # as a hosted build is cached
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    total = sum(len(body) for body, _ in files.values())
+    print(f"widget-sized page: {total / 1024 / 1024:.1f} MiB in {len(files)} files")
+    return f"http://127.0.0.1:{server.server_address[1]}/app.html", server.shutdown
