@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import dataclasses
 import logging
 import threading
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 
 from desktop import APP_NAME
 from desktop.core.findings import Finding, Status, render_report
+from desktop.core.options import LaunchOptions
 from desktop.core.proxy import proxy_environment
 from desktop.core.settings import Resolution
 from desktop.diagnostics import machine, setup
@@ -54,6 +54,16 @@ class Subject:
     proxy: str = "system"
     #: Findings the caller already has (the window adds what Chromium sees of the microphone).
     extra: tuple[Finding, ...] = field(default=())
+
+    @classmethod
+    def for_options(cls, options: LaunchOptions, *, settings_path: Path, resolution: Resolution | None,
+                    extra_ca_file: Path | None) -> Subject:
+        """What the app runs (or would start) with these options: the terminal command's and the window's."""
+        return cls(settings_path=settings_path, data_dir=options.data_dir, resolution=resolution,
+                   problems=tuple(options.warnings), env_name=options.env_name, auth_mode=options.auth_mode,
+                   redirect_port=options.redirect_port if options.uses_loopback_login else None,
+                   widget_url=options.widget_url, app_server=options.app_server, extra_ca_file=extra_ca_file,
+                   proxy=options.proxy)
 
     @property
     def log_file(self) -> Path:
@@ -121,37 +131,9 @@ def _now(check: Callable[[], list[Finding]]) -> Callable[[], Awaitable[list[Find
 
 
 def _in_thread(check: Callable[[], list[Finding]]) -> Callable[[], Awaitable[list[Finding]]]:
-    """File system and keychain calls block; in a thread of its own, a hung one cannot stall the others.
-
-    A daemon thread, not the loop's executor: ``asyncio.run`` waits for the executor's threads at its end, so
-    one stuck keychain or network mount would hold the whole command long after its limit.
-    """
-    async def run() -> list[Finding]:
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[list[Finding]] = loop.create_future()
-
-        def settle(result: list[Finding] | None, error: BaseException | None) -> None:
-            if done.done():
-                return  # the limit passed first
-            if error is not None:
-                done.set_exception(error)
-            else:
-                done.set_result(result or [])
-
-        def work() -> None:
-            result: list[Finding] | None = None
-            error: BaseException | None = None
-            try:
-                result = check()
-            except Exception as exc:  # noqa: BLE001 - handed to the waiting task, which reports it
-                error = exc
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
-                loop.call_soon_threadsafe(settle, result, error)
-
-        threading.Thread(target=work, name="diagnose-check", daemon=True).start()
-        return await done
-
-    return run
+    """File system and keychain calls block; in a daemon thread of their own (:class:`_DaemonThreads`), a hung
+    one cannot stall the others, nor hold the command after its limit."""
+    return lambda: asyncio.get_running_loop().run_in_executor(_DAEMON_THREADS, check)
 
 
 async def _limited(name: str, check: Callable[[], Awaitable[list[Finding]]], limit: float) -> list[Finding]:
@@ -167,7 +149,8 @@ async def _limited(name: str, check: Callable[[], Awaitable[list[Finding]]], lim
 
 
 class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
-    """The loop's executor for the terminal command: each call in a daemon thread of its own.
+    """An executor that runs each call in a daemon thread of its own: the blocking checks everywhere, and the
+    terminal command's name lookups.
 
     asyncio resolves names with ``getaddrinfo`` in the loop's executor, and a call that hangs (a dead DNS
     server) cannot be cancelled; a thread pool's workers are joined at exit, so the command would outlive its
@@ -190,10 +173,14 @@ class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
         return future
 
 
+#: Blocking checks, and the terminal command's name lookups, run here.
+_DAEMON_THREADS = _DaemonThreads()
+
+
 def collect_now(subject: Subject, *, timeout: float = DEFAULT_TIMEOUT) -> list[Finding]:
     """:func:`collect` on a loop of its own (the terminal command), never waiting for a hung lookup."""
     loop = asyncio.new_event_loop()
-    loop.set_default_executor(_DaemonThreads())
+    loop.set_default_executor(_DAEMON_THREADS)
     try:
         return loop.run_until_complete(collect(subject, timeout=timeout))
     finally:

@@ -42,12 +42,8 @@ class HelpMenu:
 
     def subject(self) -> Subject:
         window, options = self._window, self._window.options
-        return Subject(
-            settings_path=self._settings_path or options.data_dir / "settings.json", data_dir=options.data_dir,
-            resolution=window.resolution, problems=tuple(options.warnings), env_name=options.env_name,
-            auth_mode=options.auth_mode, redirect_port=options.redirect_port if options.uses_loopback_login else None,
-            widget_url=options.widget_url, app_server=options.app_server, extra_ca_file=window.extra_ca_file,
-            proxy=options.proxy)
+        return Subject.for_options(options, settings_path=self._settings_path or options.data_dir / "settings.json",
+                                   resolution=window.resolution, extra_ca_file=window.extra_ca_file)
 
     async def report(self, timeout: float = DEFAULT_TIMEOUT) -> str:
         """The whole report for this window (redacted)."""
