@@ -16,14 +16,13 @@ from typing import Any, TextIO
 
 from desktop.core.command_line import add_data_dir_option
 from desktop.core.errors import LauncherError, UsageError
-from desktop.core.settings import resolve
 from desktop.core.settings_schema import BUILT_IN_SERVERS, lookup
 from desktop.services.settings_files import (
     SettingsFileError,
     load_user_file,
     write_json_atomic,
 )
-from desktop.services.settings_loader import lower_layers, settings_path
+from desktop.services.settings_loader import lower_resolution, settings_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,8 +44,7 @@ def _show_value(value: Any) -> str:
 
 
 def _show(path: Path, out: TextIO) -> None:
-    policy, user, variables = lower_layers(path, os.environ)
-    resolution = resolve(policy, [user, variables])
+    resolution = lower_resolution(path, os.environ)
     for problem in [*resolution.problems, *resolution.environment_problems, *resolution.refused]:
         out.write(f"! {problem}\n")
     for value in resolution.shown():
@@ -91,8 +89,7 @@ def edit_user_setting(path: Path, key: str, value: str | None) -> str:
         setting = lookup(key)
     except KeyError as exc:
         raise UsageError([str(exc.args[0])]) from None
-    policy, user, variables = lower_layers(path, os.environ)
-    reason = resolve(policy, [user, variables]).lock_reason(key)
+    reason = lower_resolution(path, os.environ).lock_reason(key)
     if reason is not None:
         raise UsageError([f"{key} is {reason} and cannot be changed"])
     if key.endswith(".app_server") and key.split(".")[1] in BUILT_IN_SERVERS:

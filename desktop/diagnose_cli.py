@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop.core.app_parser import add_environment_options
+from desktop.core.command_line import data_dir_path
 from desktop.core.errors import UsageError
 from desktop.core.findings import Status
 from desktop.diagnostics.bundle import write_bundle
@@ -45,18 +46,14 @@ def subject(ns: argparse.Namespace, environ: Mapping[str, str]) -> Subject:
         ("--widget-url", ns.widget_url), ("--redirect-port", ns.redirect_port), ("--data-dir", ns.data_dir))
         if value is not None]
     path = settings_path(ns)
-    data_dir = Path(ns.data_dir).expanduser().resolve() if ns.data_dir else default_data_dir()
+    data_dir = data_dir_path(ns.data_dir, default_data_dir)
     extra = extra_ca_file(environ)
     try:
         loaded = load_settings(argv, environ, default_data_dir())
     except (UsageError, SettingsFileError) as exc:
         return Subject(settings_path=path, data_dir=data_dir, problems=tuple(exc.problems), extra_ca_file=extra)
-    options = loaded.options
-    return Subject(settings_path=loaded.settings_path, data_dir=options.data_dir, resolution=loaded.resolution,
-                   problems=tuple(options.warnings), env_name=options.env_name, auth_mode=options.auth_mode,
-                   redirect_port=options.redirect_port if options.uses_loopback_login else None,
-                   widget_url=options.widget_url, app_server=options.app_server, extra_ca_file=extra,
-                   proxy=options.proxy)
+    return Subject.for_options(loaded.options, settings_path=loaded.settings_path, resolution=loaded.resolution,
+                               extra_ca_file=extra)
 
 
 def main(argv: Sequence[str], *, out: TextIO | None = None, err: TextIO | None = None) -> int:

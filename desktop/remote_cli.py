@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from desktop.core.command_line import add_data_dir_option
+from desktop.core.command_line import add_data_dir_option, data_dir_path
 from desktop.core.remote_commands import VERBS
 from desktop.services.instance_link import NotRunning, exchange, server_name
 
@@ -32,17 +32,18 @@ def build_parser(verb: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _default_data_dir() -> Path:
+    # Imported only when no --data-dir is given: the settings modules cost more than the whole hand-over.
+    from desktop.services.settings_files import default_data_dir
+
+    return default_data_dir()
+
+
 def main(verb: str, argv: Sequence[str], *, err: TextIO | None = None) -> int:
     err = sys.stderr if err is None else err
     ns = build_parser(verb).parse_args(list(argv))
-    if ns.data_dir:
-        data_dir = Path(ns.data_dir).expanduser().resolve()
-    else:
-        from desktop.services.settings_files import default_data_dir
-
-        data_dir = default_data_dir().resolve()
     try:
-        reply = exchange(server_name(data_dir), {"command": [verb, ns.word]})
+        reply = exchange(server_name(data_dir_path(ns.data_dir, _default_data_dir)), {"command": [verb, ns.word]})
     except NotRunning:
         err.write("embeddable-desktop: error: the phone is not running (for this user and data folder); "
                   "start Embeddable Desktop first\n")

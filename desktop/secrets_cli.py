@@ -13,15 +13,13 @@ import contextlib
 import getpass
 import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from desktop.core.command_line import add_data_dir_option
 from desktop.core.errors import LauncherError, UsageError
-from desktop.core.settings import Layer, Policy, resolve
 from desktop.services.secrets import SECRET_NAMES, SecretStore, service_name
 from desktop.services.settings_files import SettingsFileError
-from desktop.services.settings_loader import lower_layers, settings_path
+from desktop.services.settings_loader import lower_resolution, settings_path
 
 PROG = "embeddable-desktop"
 #: Longer than the store's default: a person is at hand and may be answering the keychain's unlock prompt.
@@ -68,7 +66,7 @@ def chosen_environment(requested: str | None, data_dir: str | None) -> tuple[str
         SettingsFileError: the settings or the policy cannot be read.
     """
     path = settings_path(argparse.Namespace(data_dir=data_dir))
-    resolution = resolve(*_layers(path))
+    resolution = lower_resolution(path, os.environ)
     env = requested or resolution.environment
     known = resolution.environments()
     if env not in known:
@@ -79,11 +77,6 @@ def chosen_environment(requested: str | None, data_dir: str | None) -> tuple[str
         notes.append(f"note: {env} signs in through the browser (auth_mode pkce); secrets are used only with "
                      f"{PROG} config set environments.{env}.auth_mode jwt (or authorization_code)")
     return env, notes
-
-
-def _layers(path: Path) -> tuple[Policy, list[Layer]]:
-    policy, user, variables = lower_layers(path, os.environ)
-    return policy, [user, variables]
 
 
 def value_from_stdin(text: str) -> str:

@@ -8,8 +8,9 @@ word that is neither an option nor an option's value; a link (``tel:...``) is ne
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 #: The verbs, with the one line ``--help`` shows for each.
 VERBS = {
@@ -50,6 +51,15 @@ def split_command(argv: Sequence[str]) -> Invocation:
             return Invocation(word, words[:index] + words[index + 1:])
         break  # the first plain word is a link: this is the app
     return Invocation(None, words)
+
+
+def data_dir_path(given: str | None, default: Callable[[], Path]) -> Path:
+    """The data folder ``--data-dir`` names, or the default (looked up only then), resolved as the app does.
+
+    The running instance's socket name comes from this path, so the app, a later start and ``embeddable-desktop
+    call ...`` must all arrive at the same one.
+    """
+    return (Path(given).expanduser() if given else default()).resolve()
 
 
 def verbs_help() -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.app_parser import build_parser
+from desktop.core.command_line import data_dir_path
 from desktop.core.desk_prefs import DesktopPrefs, desktop_prefs
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
@@ -169,10 +170,10 @@ def _browser(raw: str | None, where: str, problems: list[str]) -> tuple[str, ...
 
 
 def _data_dir(ns: argparse.Namespace, default: Path, problems: list[str]) -> Path:
-    data_dir = Path(ns.data_dir).expanduser() if ns.data_dir else default
+    data_dir = data_dir_path(ns.data_dir, lambda: default)
     if data_dir.exists() and not data_dir.is_dir():
         problems.append(f"--data-dir: {data_dir} exists and is not a folder")
-    return data_dir.resolve()
+    return data_dir
 
 
 def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Policy = NO_POLICY,

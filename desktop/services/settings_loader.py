@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop.core.errors import UsageError
 from desktop.core.options import LaunchOptions, build_parser, parse_settings
-from desktop.core.settings import Layer, Policy, Resolution
+from desktop.core.settings import Layer, Policy, Resolution, resolve
 from desktop.core.settings_schema import environment_names
 from desktop.services.policy_sources import read_policy
 from desktop.services.settings_files import (
@@ -49,16 +49,16 @@ def _variables(policy: Policy, user: Layer, environ: Mapping[str, str]) -> Layer
     return environment_layer(environ, environment_names([*policy.values, *user.values]))
 
 
-def lower_layers(path: Path, environ: Mapping[str, str], *, policy_path: Path | None = None,
-                 ) -> tuple[Policy, Layer, Layer]:
-    """IT policy, the user's file and the environment variables, as start-up and ``config show`` both see them.
+def lower_resolution(path: Path, environ: Mapping[str, str]) -> Resolution:
+    """IT policy, the user's file and the environment variables resolved, as start-up sees them below the
+    command line: what ``config`` shows and edits and ``secrets`` takes its environments from.
 
     Raises:
         SettingsFileError: the policy or the user file cannot be read.
     """
-    policy = read_policy(policy_path)
+    policy = read_policy()
     user = load_user_file(path)
-    return policy, user, _variables(policy, user, environ)
+    return resolve(policy, [user, _variables(policy, user, environ)])
 
 
 def load_settings(argv: Sequence[str], environ: Mapping[str, str], default_data_dir: Path, *,
