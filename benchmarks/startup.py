@@ -62,18 +62,29 @@ def measure(cmd: list[str], marker: str, env: dict[str, str]) -> tuple[float, in
     return elapsed, memory
 
 
+def host_env() -> dict[str, str]:
+    """The environment both hosts run in: offscreen unless told otherwise, and no sandbox as root (Chromium's rule)."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
+    return env
+
+
+def launcher_command(url: str, data: str) -> list[str]:
+    """The app on ``url`` as a custom environment, its data in ``data``."""
+    return [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],
+            "--client-id", "bench", "--widget-url", url, "--data-dir", data]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     url, stop_server = local_page()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    if os.geteuid() == 0:
-        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
+    env = host_env()
     results: dict[str, list[tuple[float, int]]] = {"launcher": [], "bare": []}
     with tempfile.TemporaryDirectory() as data:
-        launcher = [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],
-                    "--client-id", "bench", "--widget-url", url, "--data-dir", data]
+        launcher = launcher_command(url, data)
         bare = [sys.executable, str(HERE / "bare_view.py"), url]
         for run in range(args.runs):
             order = [("launcher", launcher, "widget page loaded"), ("bare", bare, "LOADED")]

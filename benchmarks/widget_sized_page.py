@@ -9,11 +9,13 @@ nodes are built, so parse, compile and layout are all in the measurement. No ser
 
 from __future__ import annotations
 
-import http.server
 import random
-import threading
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.support.local_page import serve_files  # noqa: E402
 
 CHUNKS = 4
 CHUNK_BYTES = 2 * 1024 * 1024
@@ -68,22 +70,6 @@ def serve() -> tuple[str, Callable[[], None]]:
     files.update({f"/js/chunk-{i}.js": (_chunk(i), "application/javascript") for i in range(CHUNKS)})
     if FONT.exists():
         files["/fonts/sans.ttf"] = (FONT.read_bytes(), "font/ttf")
-
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
-            body, kind = files.get(self.path.split("?", 1)[0], (b"", "text/plain"))
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "max-age=3600")  # as a hosted build is cached
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     total = sum(len(body) for body, _ in files.values())
     print(f"widget-sized page: {total / 1024 / 1024:.1f} MiB in {len(files)} files")
-    return f"http://127.0.0.1:{server.server_address[1]}/app.html", server.shutdown
+    return serve_files(files, headers={"Cache-Control": "max-age=3600"})  # cached, as a hosted build is

@@ -11,7 +11,6 @@ A lever adds Chromium flags to the app only, so its effect shows against the sam
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import measure  # noqa: E402
+from startup import host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -40,17 +39,14 @@ def main() -> int:
     parser.add_argument("--lever", action="append", choices=LEVERS, help="levers to try (default: all)")
     args = parser.parse_args()
     url, stop = serve()
-    base = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    root = " --no-sandbox" if os.geteuid() == 0 else ""
-    bare_env = dict(base, QTWEBENGINE_CHROMIUM_FLAGS=(base.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + root).strip())
+    bare_env = host_env()
     rows = []
     for lever in args.lever or list(LEVERS):
-        app_env = dict(bare_env, QTWEBENGINE_CHROMIUM_FLAGS=(bare_env["QTWEBENGINE_CHROMIUM_FLAGS"] + " "
+        app_env = dict(bare_env, QTWEBENGINE_CHROMIUM_FLAGS=(bare_env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " "
                                                              + LEVERS[lever]).strip())
         results: dict[str, list[tuple[float, int]]] = {"app": [], "bare": []}
         with tempfile.TemporaryDirectory() as data:
-            app = [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],
-                   "--client-id", "bench", "--widget-url", url, "--data-dir", data]
+            app = launcher_command(url, data)
             bare = [sys.executable, str(HERE / "bare_view.py"), url]
             for run in range(args.runs):
                 order = [("app", app, "widget login status: signed in", app_env), ("bare", bare, "READY", bare_env)]
