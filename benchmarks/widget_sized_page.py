@@ -55,11 +55,14 @@ var app = document.getElementById('app'), html = [];
 for (var i = 0; i < 3000; i++) html.push('<div class="c' + i + '"><span>Contact ' + i + '</span><b>+1650555'
   + String(1000 + i).slice(-4) + '</b></div>');
 app.innerHTML = html.join('');
+// The bare host learns of the login event the way the app does: when the message event is delivered (a task of
+// its own, after the post), not when it is posted.
+window.addEventListener('message', function (event) {{
+  if (event.data && event.data.type === 'rc-login-status-notify') document.title = 'ready';
+}});
 requestAnimationFrame(function () {{
   window.postMessage({{type: 'rc-login-status-notify', loggedIn: true}}, '*');
   window.postMessage({{type: 'rc-dialer-status-notify', ready: true}}, '*');
-  document.title = 'ready';
-  console.log('WIDGET-READY');
 }});
 </script></body></html>""".encode()
 

@@ -3,14 +3,16 @@
 Both load ``widget_sized_page`` (about 9 MiB of script, CSS and a font, which posts the widget's login and
 dialer events), alternating, in one run. Measured from process start to "signed in" (the app's log line for
 ``rc-login-status-notify``; the bare host's page title), and the PSS of the whole process tree two seconds later.
-A lever adds Chromium flags to the app only, so its effect shows against the same bare host.
+"app" is the app as shipped (its ``performance_tuning`` on), "untuned" the app with it off; each other lever adds
+Chromium flags to the untuned app only, so its effect shows against the same bare host.
 
-    .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever in-process-gpu ...]
+    .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import sys
 import tempfile
@@ -21,43 +23,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
+SIGNED_IN = "widget login status: signed in"
+
 HERE = Path(__file__).resolve().parent
-#: Chromium flags to try, each alone (issue 12's levers that need no app change).
-LEVERS = {
-    "none": "",
-    "in-process-gpu": "--in-process-gpu",
-    "renderer-limit-1": "--renderer-process-limit=1",
-    "unused-features-off": "--disable-features=Translate,SpellCheck,AutofillServerCommunication,OptimizationHints,"
-                           "MediaRouter,DialMediaRouteProvider,InterestFeedContentSuggestions",
-    "no-gpu": "--disable-gpu",
+UNTUNED = {"EMBEDDABLE_DESKTOP_PERFORMANCE_TUNING": "false"}
+#: The app as shipped, the app with its tuning off, and each Chromium lever of issue 12 alone on the untuned app:
+#: name -> (Chromium flags, environment variables).
+LEVERS: dict[str, tuple[str, dict[str, str]]] = {
+    "app": ("", {}),
+    "untuned": ("", UNTUNED),
+    "no-gpu": ("--disable-gpu", UNTUNED),
+    "in-process-gpu": ("--in-process-gpu", UNTUNED),
+    "renderer-limit-1": ("--renderer-process-limit=1", UNTUNED),
+    "unused-features-off": ("--disable-features=Translate,SpellCheck,AutofillServerCommunication,OptimizationHints,"
+                            "MediaRouter,DialMediaRouteProvider,InterestFeedContentSuggestions", UNTUNED),
+    "low-end-device-mode": ("--enable-low-end-device-mode", UNTUNED),
+    "v8-optimize-for-size": ("--js-flags=--optimize-for-size", UNTUNED),
+    "app+v8-optimize-for-size": ("--js-flags=--optimize-for-size", {}),
 }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lever", action="append", choices=LEVERS, help="levers to try (default: all)")
+    parser.add_argument("--lever", action="append", choices=LEVERS, help="what to run (default: all)")
+    parser.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
+                        "cache) is kept from an unmeasured first start")
     args = parser.parse_args()
+    # The installed app runs from bytecode; a source checkout with PYTHONDONTWRITEBYTECODE would compile every
+    # module at each start, which no person sees.
+    compileall.compile_dir(str(HERE.parent / "desktop"), quiet=1)
     url, stop = serve()
     bare_env = host_env()
-    rows = []
     for lever in args.lever or list(LEVERS):
-        app_env = dict(bare_env, QTWEBENGINE_CHROMIUM_FLAGS=(bare_env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " "
-                                                             + LEVERS[lever]).strip())
+        flags, variables = LEVERS[lever]
+        app_env = dict(bare_env, **variables)
+        app_env["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{bare_env.get('QTWEBENGINE_CHROMIUM_FLAGS', '')} {flags}".strip()
         results: dict[str, list[tuple[float, int]]] = {"app": [], "bare": []}
         with tempfile.TemporaryDirectory() as data:
             app = launcher_command(url, data)
             bare = [sys.executable, str(HERE / "bare_view.py"), url]
+            if args.warm:
+                measure(app, SIGNED_IN, app_env)
             for run in range(args.runs):
-                order = [("app", app, "widget login status: signed in", app_env), ("bare", bare, "READY", bare_env)]
+                order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
                 for name, cmd, marker, env in order if run % 2 == 0 else reversed(order):
                     results[name].append(measure(cmd, marker, env))
         med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
                for name, r in results.items()}
-        rows.append((lever, med))
         (app_t, app_m), (bare_t, bare_m) = med["app"], med["bare"]
         print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
-              f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x memory {app_m / bare_m:.2f}x", flush=True)
+              f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x memory {app_m / bare_m:.2f}x "
+              f"({args.runs} rounds{', warm' if args.warm else ''})", flush=True)
     stop()
     return 0
 

@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 
 from desktop.core.chromium_flags import chromium_flags
+from desktop.core.footprint import decide
+from desktop.services.gpu_probe import this_machine
 
 # Before anything creates a QApplication or a web engine object (the flags are read once).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A fake audio/video device so getUserMedia has something to grant; never --use-fake-ui-for-media-stream,
 # which would bypass the permission policy under test.
 _is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+# The Chromium tuning is the one the app decides for this machine (desktop.core.footprint), so every page test
+# runs with what the app runs with.
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-    "--use-fake-device-for-media-stream --disable-gpu", running_as_root=_is_root
+    "--use-fake-device-for-media-stream", running_as_root=_is_root, tuning=decide(True, this_machine()).flags
 )
 os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
 # Never the person's own session bus: a ring in a test must not pop up on their desktop. Tests that check

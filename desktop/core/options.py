@@ -54,6 +54,8 @@ class LaunchOptions:
     desktop: DesktopPrefs = DesktopPrefs()
     #: The ``proxy`` setting (see desktop.core.proxy).
     proxy: str = "system"
+    #: The ``performance_tuning`` setting (see desktop.core.footprint).
+    performance_tuning: bool = True
 
     @property
     def redirect_uri(self) -> str:
@@ -216,6 +218,7 @@ def parse_settings(argv: Sequence[str], default_data_dir: Path, *, policy: Polic
         dial=dial,
         desktop=desktop_prefs(resolution),
         proxy=str(resolution.get("proxy")),
+        performance_tuning=bool(resolution.get("performance_tuning")),
     )
     return options, resolution, ns
 

@@ -34,6 +34,8 @@ _NOTES = {
                  "app name it instead of starting unusable.",
     "redirect_port": "Each client id registers its redirect URI in the RingCentral developer console; it must "
                      "match this port exactly.",
+    "performance_tuning": "Disable it only if the phone window draws wrongly or stays blank on some computers: "
+                          "the log file names what the tuning decided on each computer.",
     "auth_mode": "jwt reads the client secret and JWT from each computer's credential store (embeddable-desktop "
                  "secrets); this policy does not carry secrets.",
 }

@@ -7,7 +7,6 @@ so a diagnose report never calls a certificate untrusted that the phone itself a
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from typing import TYPE_CHECKING
 from desktop.core.proxy import SYSTEM, httpx_proxy_options
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 EXTRA_CA_ENV = "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS"
@@ -36,6 +37,8 @@ def app_http_client(extra: Path | None, proxy: str = SYSTEM, *, timeout: float =
 
 def trust_context(extra: Path | None) -> ssl.SSLContext:
     """A verifying client context over the system's CAs, certifi's and ``extra``'s."""
+    import ssl  # here: start-up reads extra_ca_file, and ssl costs memory the phone may never need
+
     import certifi
 
     context = ssl.create_default_context()

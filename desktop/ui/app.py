@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
+from desktop.core.footprint import decide
+from desktop.services.gpu_probe import this_machine
 from desktop.services.logs import FILE_ONLY, setup_logging
 from desktop.services.settings_files import SettingsFileError, default_data_dir
 from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
@@ -67,8 +69,11 @@ def run(argv: list[str]) -> int:
     for warning in options.warnings:
         log.warning(warning)
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    tuning = decide(options.performance_tuning, this_machine())
+    log.info("%s", tuning.decision)
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy
+        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy,
+        tuning=tuning.flags,
     )
     if options.proxy != "system":
         log.info("proxy: %s (setting proxy, %s)", options.proxy, loaded.resolution.source("proxy"))
@@ -77,6 +82,11 @@ def run(argv: list[str]) -> int:
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:
+        import PySide6  # noqa: F401 - first, so the check below is in place before the Qt modules load
+
+        from desktop.ui.pyside_imports import skip_source_caching
+
+        skip_source_caching()
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
         return _cannot_start(webengine_problem(exc))

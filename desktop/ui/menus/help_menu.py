@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop import APP_NAME
-from desktop.diagnostics.bundle import bundle_name, write_bundle
-from desktop.diagnostics.report import DEFAULT_TIMEOUT, Subject, collect, render
-from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
-from desktop.ui.phone.microphone_probe import microphone_findings
 
 if TYPE_CHECKING:
+    from desktop.diagnostics.report import Subject
+    from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
     from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
@@ -41,18 +39,27 @@ class HelpMenu:
         self.about_action.triggered.connect(self.show_about)
 
     def subject(self) -> Subject:
+        from desktop.diagnostics.report import Subject
+
         window, options = self._window, self._window.options
         return Subject.for_options(options, settings_path=self._settings_path or options.data_dir / "settings.json",
                                    resolution=window.resolution, extra_ca_file=window.extra_ca_file)
 
-    async def report(self, timeout: float = DEFAULT_TIMEOUT) -> str:
-        """The whole report for this window (redacted)."""
+    async def report(self, timeout: float | None = None) -> str:
+        """The whole report for this window (redacted); the checks' default timeout unless told."""
+        # The diagnostics (and httpx) are imported when first asked for: not on the path to the widget's load.
+        from desktop.diagnostics.report import DEFAULT_TIMEOUT, collect, render
+        from desktop.ui.phone.microphone_probe import microphone_findings
+
+        timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         page = await microphone_findings(self._window.page, timeout)
         findings = await collect(dataclasses.replace(self.subject(), extra=tuple(page)), timeout=timeout)
         return render(findings)
 
     def open_diagnostics(self) -> DiagnosticsDialog:
         """Show the dialog at once ("Collecting…"), fill it when the report is ready."""
+        from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
+
         self.dialog = DiagnosticsDialog(self._window)
         self.dialog.show()
         self._window.spawn(self._fill(self.dialog))
@@ -62,6 +69,8 @@ class HelpMenu:
         dialog.set_report(await self.report())
 
     def ask_for_bundle(self) -> None:
+        from desktop.diagnostics.bundle import bundle_name
+
         suggested = str(Path.home() / bundle_name())
         target, _ = QFileDialog.getSaveFileName(self._window, "Save Support Bundle", suggested, "Zip files (*.zip)")
         if target:
@@ -69,6 +78,8 @@ class HelpMenu:
 
     async def save_bundle(self, target: Path) -> list[str]:
         """Write the bundle (report and logs, redacted) to ``target``; the person is told where, or why not."""
+        from desktop.diagnostics.bundle import write_bundle
+
         report = await self.report()
         try:
             names = write_bundle(target, report, self._window.options.data_dir / "logs")

@@ -10,7 +10,6 @@ those. With neither, a notification is only logged. Nothing here blocks: D-Bus c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import time
@@ -25,6 +24,8 @@ from desktop import APP_ID, APP_NAME
 from desktop.core.call_state import Notification
 
 if TYPE_CHECKING:
+    import asyncio
+
     from desktop.services.freedesktop_notifications import FreedesktopNotifications
     from desktop.ui.system.tray import AppTray
 
@@ -75,6 +76,8 @@ class Notifier(QObject):
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> bool:
         """Run ``coro`` on the running loop, kept until done (and cancelled by aclose); False without a loop."""
+        import asyncio  # here, not at the top: asyncio is not needed before the widget's load has started
+
         try:
             task = asyncio.ensure_future(coro)
         except RuntimeError:  # no event loop (a test without one)
@@ -191,6 +194,8 @@ class Notifier(QObject):
             del self._by_key[key]
 
     async def aclose(self) -> None:
+        import asyncio
+
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,0 +1,73 @@
+"""The performance tuning is decided per machine, logged in one line, and off with one setting."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from desktop.core.chromium_flags import chromium_flags
+from desktop.core.footprint import NO_GPU_FLAGS, Machine, decide, no_gpu_reason
+from desktop.core.options import parse_settings
+from desktop.core.settings import Layer, Policy
+from desktop.services.gpu_probe import has_render_node
+
+GPU_LINUX = Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=True)
+
+
+@pytest.mark.parametrize(("machine", "reason"), [
+    (Machine("linux", {"QT_QPA_PLATFORM": "offscreen"}, render_node=True), "the Qt platform is offscreen"),
+    (Machine("linux", {"QT_QPA_PLATFORM": "minimal:foo=1"}, render_node=True), "the Qt platform is minimal"),
+    (Machine("linux", {"LIBGL_ALWAYS_SOFTWARE": "1"}, render_node=True), "LIBGL_ALWAYS_SOFTWARE=1"),
+    (Machine("win32", {"QT_OPENGL": "software"}), "QT_OPENGL=software"),
+    (Machine("linux", {"WAYLAND_DISPLAY": "wayland-0"}, render_node=False), "no GPU render node"),
+    (Machine("win32", {}, remote_session=True), "a remote desktop session"),
+])
+def test_machines_without_a_gpu_get_no_gpu_process(machine: Machine, reason: str) -> None:
+    assert reason in (no_gpu_reason(machine) or "")
+    tuning = decide(True, machine)
+    assert tuning.flags == NO_GPU_FLAGS
+    assert "no GPU to use" in tuning.decision and reason in tuning.decision
+
+
+@pytest.mark.parametrize("machine", [
+    GPU_LINUX,
+    Machine("linux", {"WAYLAND_DISPLAY": "wayland-0", "LIBGL_ALWAYS_SOFTWARE": "0"}, render_node=True),
+    Machine("win32", {}),
+    Machine("darwin", {}),
+])
+def test_machines_that_may_have_a_gpu_keep_it(machine: Machine) -> None:
+    tuning = decide(True, machine)
+    assert tuning.flags == ()
+    assert "keeps its GPU process" in tuning.decision
+
+
+def test_the_setting_turns_the_tuning_off_everywhere() -> None:
+    tuning = decide(False, Machine("linux", {"QT_QPA_PLATFORM": "offscreen"}, render_node=False))
+    assert tuning.flags == ()
+    assert "performance_tuning" in tuning.decision and "off" in tuning.decision
+
+
+def test_the_tuning_comes_after_the_persons_own_flags_and_never_twice() -> None:
+    flags = shlex.split(chromium_flags("--lang=de --disable-gpu", running_as_root=False, tuning=NO_GPU_FLAGS))
+    assert flags[:2] == ["--lang=de", "--disable-gpu"] and flags.count("--disable-gpu") == 1
+    assert "--disable-gpu" in shlex.split(chromium_flags(None, running_as_root=False, tuning=NO_GPU_FLAGS))
+    assert "--disable-gpu" not in shlex.split(chromium_flags(None, running_as_root=False))
+
+
+def test_the_setting_is_on_by_default_and_it_can_lock_it_off(tmp_path: Path) -> None:
+    argv = ["--data-dir", str(tmp_path)]
+    options, _, _ = parse_settings(argv, tmp_path)
+    assert options.performance_tuning is True
+    options, resolution, _ = parse_settings(argv, tmp_path, policy=Policy("GPO", {"performance_tuning": False}),
+                                            layers=[Layer("user file", "settings.json", {"performance_tuning": True})])
+    assert options.performance_tuning is False and resolution.is_locked("performance_tuning")
+
+
+def test_render_nodes_are_found_by_name(tmp_path: Path) -> None:
+    assert has_render_node(tmp_path / "missing") is False
+    (tmp_path / "card0").touch()
+    assert has_render_node(tmp_path) is False
+    (tmp_path / "renderD128").touch()
+    assert has_render_node(tmp_path) is True
