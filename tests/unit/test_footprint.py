@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.chromium_flags import chromium_flags
-from desktop.core.footprint import NO_GPU_FLAGS, Machine, decide, no_gpu_reason
+from desktop.core.footprint import ALWAYS_FLAGS, NO_GPU_FLAGS, Machine, decide, no_gpu_reason
 from desktop.core.options import parse_settings
 from desktop.core.settings import Layer, Policy
 from desktop.services.gpu_probe import has_render_node
@@ -27,7 +27,7 @@ GPU_LINUX = Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=True)
 def test_machines_without_a_gpu_get_no_gpu_process(machine: Machine, reason: str) -> None:
     assert reason in (no_gpu_reason(machine) or "")
     tuning = decide(True, machine)
-    assert tuning.flags == NO_GPU_FLAGS
+    assert tuning.flags == ALWAYS_FLAGS + NO_GPU_FLAGS
     assert "no GPU to use" in tuning.decision and reason in tuning.decision
 
 
@@ -39,7 +39,7 @@ def test_machines_without_a_gpu_get_no_gpu_process(machine: Machine, reason: str
 ])
 def test_machines_that_may_have_a_gpu_keep_it(machine: Machine) -> None:
     tuning = decide(True, machine)
-    assert tuning.flags == ()
+    assert tuning.flags == ALWAYS_FLAGS
     assert "keeps its GPU process" in tuning.decision
 
 
