@@ -1,7 +1,8 @@
 """Baseline for the start-up benchmark: a bare QWebEngineView loading a URL, nothing else.
 
 Prints ``LOADED`` on stderr when the page has loaded (and ``READY`` when its title becomes "ready", as the
-widget-sized page does once it has posted its login and dialer events), then keeps running until terminated.
+widget-sized page does once its login event has been delivered), then keeps running until terminated. With
+``--hide`` the view is hidden once ready.
 """
 
 import sys
@@ -15,7 +16,15 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     view = QWebEngineView()
     view.loadFinished.connect(lambda ok: print("LOADED" if ok else "FAILED", file=sys.stderr, flush=True))
-    view.titleChanged.connect(lambda title: title == "ready" and print("READY", file=sys.stderr, flush=True))
+    hide = "--hide" in sys.argv  # hidden once ready, as the app sits in the tray
+
+    def ready(title: str) -> None:
+        if title == "ready":
+            print("READY", file=sys.stderr, flush=True)
+            if hide:
+                view.hide()
+
+    view.titleChanged.connect(ready)
     view.load(QUrl(sys.argv[1]))
     view.show()
     return app.exec()

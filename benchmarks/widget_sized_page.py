@@ -60,10 +60,18 @@ app.innerHTML = html.join('');
 window.addEventListener('message', function (event) {{
   if (event.data && event.data.type === 'rc-login-status-notify') document.title = 'ready';
 }});
-requestAnimationFrame(function () {{
+// What keeps a signed-in widget busy while nobody calls: a status clock every second and a keep-alive request
+// every 25 seconds (the widget's push and SIP connections do about that).
+var clock = document.createElement('span'); document.body.appendChild(clock);
+setInterval(function () {{ clock.textContent = new Date().toLocaleTimeString(); }}, 1000);
+setInterval(function () {{
+  fetch('/app.html', {{method: 'HEAD', cache: 'no-store'}}).catch(function () {{}});
+}}, 25000);
+// A task after the UI is built, not an animation frame: the widget signs in even when started hidden in the tray.
+setTimeout(function () {{
   window.postMessage({{type: 'rc-login-status-notify', loggedIn: true}}, '*');
   window.postMessage({{type: 'rc-dialer-status-notify', ready: true}}, '*');
-}});
+}}, 0);
 </script></body></html>""".encode()
 
 
