@@ -19,9 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _is_root = hasattr(os, "geteuid") and os.geteuid() == 0
 # The Chromium tuning is the one the app decides for this machine (desktop.core.footprint), so every page test
 # runs with what the app runs with.
+_tuning = decide(True, this_machine())
 os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-    "--use-fake-device-for-media-stream", running_as_root=_is_root, tuning=decide(True, this_machine()).flags
+    "--use-fake-device-for-media-stream", running_as_root=_is_root, tuning=_tuning.flags
 )
+for _name, _value in _tuning.environ.items():
+    os.environ.setdefault(_name, _value)
 os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
 # Never the person's own session bus: a ring in a test must not pop up on their desktop. Tests that check
 # desktop notifications start a private bus of their own.

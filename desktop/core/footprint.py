@@ -1,12 +1,14 @@
 """What the app sheds of a general-purpose browser, decided before Chromium starts (the ``performance_tuning`` setting).
 
-Measured on a widget-sized page (``benchmarks/README.md``), two Chromium levers move the memory of the process
-tree without costing start-up time:
-- not starting the GPU process where there is no GPU to use (about -60 MiB). On such a machine Chromium would
-  only run its software GL in that process, so turning it off costs no rendering: the page is composited in
-  software either way. Where a GPU may be there, the GPU process is kept (the driver's business);
-- V8's ``--optimize-for-size`` (about -13 MiB in the page's process): smaller heaps and code, for a page that
-  spends its day waiting for calls rather than computing.
+Measured on a widget-sized page under X11 (``benchmarks/README.md``), these move the memory of the process tree
+without costing start-up time:
+- where there is no GPU to use, no GL at all. Qt WebEngine runs Chromium's GPU service in a thread of the app's
+  own process, and Qt draws the page into the window with Qt Quick; without a GPU both load a software GL driver
+  (Mesa's llvmpipe, with all of LLVM) only to copy pixels. Chromium without its GPU service (``--disable-gpu``)
+  and Qt Quick's software renderer (``QT_QUICK_BACKEND=software``) draw the same pixels without it. Where a GPU
+  may be there, both are left as they are (the driver's business);
+- V8's ``--optimize-for-size`` in the page's process: smaller heaps and code, for a page that spends its day
+  waiting for calls rather than computing.
 
 The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
 applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
@@ -16,10 +18,12 @@ off with one setting when a driver misbehaves.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-#: Chromium flags for a machine without a usable GPU: no GPU process, compositing in software.
+#: Chromium flags for a machine without a usable GPU: no GPU service (no software GL), compositing in software.
 NO_GPU_FLAGS = ("--disable-gpu",)
+#: Environment for a machine without a usable GPU: Qt Quick (which shows the page) draws in software, without GL.
+NO_GPU_ENVIRON = {"QT_QUICK_BACKEND": "software"}
 #: Flags for every machine: V8 favours memory over peak speed (the widget's scripts are UI and signalling).
 ALWAYS_FLAGS = ("--js-flags=--optimize-for-size",)
 #: Qt platforms that never draw with a GPU.
@@ -43,10 +47,12 @@ class Machine:
 
 @dataclass(frozen=True)
 class Tuning:
-    """The Chromium flags to add and the one line the log gets about them."""
+    """The Chromium flags to add, the environment variables to set (where the person has not) and the one line
+    the log gets about them."""
 
     flags: tuple[str, ...]
     decision: str
+    environ: Mapping[str, str] = field(default_factory=dict)
 
 
 def no_gpu_reason(machine: Machine) -> str | None:
@@ -58,7 +64,7 @@ def no_gpu_reason(machine: Machine) -> str | None:
         if machine.environ.get(name, "").strip().lower() in values:
             return f"{name}={machine.environ[name]} asks for software rendering"
     if machine.system.startswith("linux") and machine.render_node is False:
-        return "no GPU render node (/dev/dri/renderD*)"
+        return "no GPU render node in /dev/dri"
     if machine.system == "win32" and machine.remote_session:
         return "a remote desktop session"
     return None
@@ -71,7 +77,6 @@ def decide(enabled: bool, machine: Machine) -> Tuning:
     reason = no_gpu_reason(machine)
     if reason is None:
         return Tuning(ALWAYS_FLAGS, "performance tuning: V8 optimises for size; a GPU may be available, so "
-                                    "Chromium keeps its GPU process")
-    return Tuning(ALWAYS_FLAGS + NO_GPU_FLAGS, f"performance tuning: V8 optimises for size; no GPU to use "
-                                               f"({reason}), so Chromium starts no GPU process and composites "
-                                               "in software")
+                                    "Chromium keeps its GPU service")
+    return Tuning(ALWAYS_FLAGS + NO_GPU_FLAGS, f"performance tuning: V8 optimises for size; no GPU to use ({reason}), "
+                  "so no GL: Chromium's GPU service is off and Qt Quick draws in software", NO_GPU_ENVIRON)

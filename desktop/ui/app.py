@@ -71,6 +71,8 @@ def run(argv: list[str]) -> int:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     tuning = decide(options.performance_tuning, this_machine())
     log.info("%s", tuning.decision)
+    for name, value in tuning.environ.items():
+        os.environ.setdefault(name, value)  # read by Qt when it starts; a person's own value wins
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
         os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy,
         tuning=tuning.flags,

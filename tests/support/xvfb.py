@@ -33,8 +33,13 @@ def screenshot(display: str, target: Path) -> int:
 
     When EMBEDDABLE_DESKTOP_SCREENSHOTS names a folder, a copy goes there for a person to look at."""
     subprocess.run(["import", "-display", display, "-window", "root", str(target)], check=True, timeout=60)
-    colours = subprocess.run(["convert", str(target), "-format", "%k", "info:"], check=True, capture_output=True,
-                             text=True, timeout=60).stdout
+    return colours(target)
+
+
+def colours(image: Path) -> int:
+    """How many colours a screenshot has; a copy goes to EMBEDDABLE_DESKTOP_SCREENSHOTS when that names a folder."""
+    count = subprocess.run(["convert", str(image), "-format", "%k", "info:"], check=True, capture_output=True,
+                           text=True, timeout=60).stdout
     if os.environ.get("EMBEDDABLE_DESKTOP_SCREENSHOTS"):
-        shutil.copy(target, os.environ["EMBEDDABLE_DESKTOP_SCREENSHOTS"])
-    return int(colours)
+        shutil.copy(image, os.environ["EMBEDDABLE_DESKTOP_SCREENSHOTS"])
+    return int(count)

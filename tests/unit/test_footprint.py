@@ -21,10 +21,10 @@ GPU_LINUX = Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=True)
     (Machine("linux", {"QT_QPA_PLATFORM": "minimal:foo=1"}, render_node=True), "the Qt platform is minimal"),
     (Machine("linux", {"LIBGL_ALWAYS_SOFTWARE": "1"}, render_node=True), "LIBGL_ALWAYS_SOFTWARE=1"),
     (Machine("win32", {"QT_OPENGL": "software"}), "QT_OPENGL=software"),
-    (Machine("linux", {"WAYLAND_DISPLAY": "wayland-0"}, render_node=False), "no GPU render node"),
+    (Machine("linux", {"WAYLAND_DISPLAY": "wayland-0"}, render_node=False), "no GPU render node in /dev/dri"),
     (Machine("win32", {}, remote_session=True), "a remote desktop session"),
 ])
-def test_machines_without_a_gpu_get_no_gpu_process(machine: Machine, reason: str) -> None:
+def test_machines_without_a_gpu_get_no_gpu_service(machine: Machine, reason: str) -> None:
     assert reason in (no_gpu_reason(machine) or "")
     tuning = decide(True, machine)
     assert tuning.flags == ALWAYS_FLAGS + NO_GPU_FLAGS
@@ -40,7 +40,7 @@ def test_machines_without_a_gpu_get_no_gpu_process(machine: Machine, reason: str
 def test_machines_that_may_have_a_gpu_keep_it(machine: Machine) -> None:
     tuning = decide(True, machine)
     assert tuning.flags == ALWAYS_FLAGS
-    assert "keeps its GPU process" in tuning.decision
+    assert "keeps its GPU service" in tuning.decision
 
 
 def test_the_setting_turns_the_tuning_off_everywhere() -> None:
