@@ -7,12 +7,15 @@ dialer events), alternating, in one run. Measured from process start to "signed 
 Chromium flags to the untuned app only, so its effect shows against the same bare host.
 
     .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm]
+        [--platform x11|offscreen]
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
+
+from tests.support.xvfb import virtual_screen  # noqa: E402
 
 SIGNED_IN = "widget login status: signed in"
 
@@ -39,7 +44,7 @@ LEVERS: dict[str, tuple[str, dict[str, str]]] = {
                             "MediaRouter,DialMediaRouteProvider,InterestFeedContentSuggestions", UNTUNED),
     "low-end-device-mode": ("--enable-low-end-device-mode", UNTUNED),
     "v8-optimize-for-size": ("--js-flags=--optimize-for-size", UNTUNED),
-    "app+v8-optimize-for-size": ("--js-flags=--optimize-for-size", {}),
+    "quick-software": ("", dict(UNTUNED, QT_QUICK_BACKEND="software")),
 }
 
 
@@ -49,7 +54,20 @@ def main() -> int:
     parser.add_argument("--lever", action="append", choices=LEVERS, help="what to run (default: all)")
     parser.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
                         "cache) is kept from an unmeasured first start")
+    parser.add_argument("--platform", choices=("x11", "offscreen"), default="x11",
+                        help="x11: a virtual X screen (Xvfb), as a desktop has; offscreen: Qt's offscreen platform")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.platform == "x11":
+            display = stack.enter_context(virtual_screen())
+            os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        else:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        run(args)
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
     # The installed app runs from bytecode; a source checkout with PYTHONDONTWRITEBYTECODE would compile every
     # module at each start, which no person sees.
     compileall.compile_dir(str(HERE.parent / "desktop"), quiet=1)
@@ -74,9 +92,8 @@ def main() -> int:
         (app_t, app_m), (bare_t, bare_m) = med["app"], med["bare"]
         print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
               f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x memory {app_m / bare_m:.2f}x "
-              f"({args.runs} rounds{', warm' if args.warm else ''})", flush=True)
+              f"({args.runs} rounds{', warm' if args.warm else ''}, {args.platform})", flush=True)
     stop()
-    return 0
 
 
 if __name__ == "__main__":
