@@ -6,7 +6,8 @@ widget-sized page (which keeps a clock and a keep-alive running, as the widget d
 ready. Both run side by side, so they see the same machine at the same moments. Reported:
 - CPU of each whole process tree over ``--cpu-seconds`` (60), in % of one core;
 - PSS of each tree once signed in, and after ``--hidden-minutes`` (10) hidden, with the app/bare ratios;
-- with ``--soak-minutes N`` (30), the app's PSS every minute for N more minutes, and its growth.
+- with ``--soak-minutes N`` (30), the app's anonymous memory (and PSS) every minute for N more minutes, and its
+  growth.
 
     .venv/bin/python benchmarks/idle.py [--cpu-seconds 60] [--hidden-minutes 10] [--soak-minutes 0]
 """
@@ -80,8 +81,8 @@ def stop(proc: subprocess.Popen[str]) -> None:
         proc.wait()
 
 
-def mib(proc: subprocess.Popen[str]) -> float:
-    return pss_kib(tree_pids(proc.pid)) / 1024
+def mib(proc: subprocess.Popen[str], field: str = "Pss") -> float:
+    return pss_kib(tree_pids(proc.pid), field) / 1024
 
 
 def main() -> int:
@@ -114,14 +115,17 @@ def main() -> int:
             hidden = mib(app), mib(bare)
             print(f"after {args.hidden_minutes:.0f} min hidden:  app {hidden[0]:6.1f} MiB  bare {hidden[1]:6.1f} MiB  "
                   f"ratio {hidden[0] / hidden[1]:.2f}x", flush=True)
-            samples = [hidden[0]]
+            # The soak follows the app's anonymous memory (its heaps): unlike the PSS of shared libraries, it does not
+            # move when other programs that map the same Qt come and go.
+            samples = [mib(app, "Pss_Anon")]
             for minute in range(int(args.soak_minutes)):
                 time.sleep(60)
-                samples.append(mib(app))
-                print(f"  soak minute {minute + 1}: app {samples[-1]:6.1f} MiB", flush=True)
+                samples.append(mib(app, "Pss_Anon"))
+                print(f"  soak minute {minute + 1}: app {samples[-1]:6.1f} MiB anonymous, {mib(app):6.1f} MiB PSS",
+                      flush=True)
             if len(samples) > 1:
-                print(f"soak of {args.soak_minutes:.0f} min: app {samples[0]:.1f} -> {samples[-1]:.1f} MiB "
-                      f"(min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
+                print(f"soak of {args.soak_minutes:.0f} min, anonymous memory: app {samples[0]:.1f} -> "
+                      f"{samples[-1]:.1f} MiB (min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
         finally:
             stop(app)
             stop(bare)

@@ -26,12 +26,13 @@ from tests.support.processes import tree_pids  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
-def pss_kib(pids: list[int]) -> int:
+def pss_kib(pids: list[int], field: str = "Pss") -> int:
+    """The processes' PSS (or another ``smaps_rollup`` field, such as ``Pss_Anon``) in KiB."""
     total = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith(f"{field}:"):
                     total += int(line.split()[1])
         except OSError:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import linecache
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ def test_modules_are_classified_without_their_source_being_cached(tmp_path: Path
 
     # This PySide6 caches the source of what it checks: the reason for the workaround.
     plain = _write(tmp_path, "plain_module_for_the_hook", "VALUE = 1")
-    module = __import__("plain_module_for_the_hook")
+    module = importlib.import_module("plain_module_for_the_hook")
     linecache.checkcache()
     original(module)
     assert str(plain) in linecache.cache
@@ -35,8 +36,11 @@ def test_modules_are_classified_without_their_source_being_cached(tmp_path: Path
     assert skip_source_caching() is True  # twice is harmless
     uses = _write(tmp_path, "qt_module_for_the_hook", "import PySide6.QtCore")
     other = _write(tmp_path, "other_module_for_the_hook", "OTHER = 2")
-    qt_module = __import__("qt_module_for_the_hook")
-    other_module = __import__("other_module_for_the_hook")
+    qt_module = importlib.import_module("qt_module_for_the_hook")
+    other_module = importlib.import_module("other_module_for_the_hook")
+    # What PySide6's import hook calls for every import (called here directly: other tests may wrap __import__).
+    feature.feature_imported(qt_module)
+    feature.feature_imported(other_module)
     assert feature.pyside_feature_dict["qt_module_for_the_hook"] == 0  # uses PySide: features may switch
     assert feature.pyside_feature_dict["other_module_for_the_hook"] == -1
     assert feature._mod_uses_pyside(qt_module) is True and feature._mod_uses_pyside(other_module) is False
