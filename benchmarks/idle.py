@@ -3,7 +3,8 @@
 Runs on a virtual X screen (Xvfb) with an XEmbed tray (``trayer``), so "hidden in the tray" is what an agent has:
 the app starts with ``--minimized`` and hides in the tray. The bare ``QWebEngineView`` host loads the same
 widget-sized page (which keeps a clock and a keep-alive running, as the widget does) and hides its view once
-ready. Both run side by side, so they see the same machine at the same moments. Reported:
+ready. They run one after the other: side by side they would share Qt's pages and each count only half of them.
+Reported:
 - CPU of each whole process tree over ``--cpu-seconds`` (60), in % of one core;
 - PSS of each tree once signed in, and after ``--hidden-minutes`` (10) hidden, with the app/bare ratios;
 - with ``--soak-minutes N`` (30), the app's anonymous memory (and PSS) every minute for N more minutes, and its
@@ -49,13 +50,12 @@ def cpu_ticks(pids: list[int]) -> dict[int, int]:
     return ticks
 
 
-def cpu_percents(roots: list[int], seconds: float) -> list[float]:
-    """% of one core each root's tree used over the same ``seconds`` (processes alive at both ends)."""
-    before = [cpu_ticks(tree_pids(root)) for root in roots]
+def cpu_percent(root: int, seconds: float) -> float:
+    """% of one core the tree of ``root`` used over ``seconds`` (processes alive at both ends)."""
+    before = cpu_ticks(tree_pids(root))
     time.sleep(seconds)
-    after = [cpu_ticks(tree_pids(root)) for root in roots]
-    return [100.0 * sum(a[pid] - b[pid] for pid in a if pid in b) / TICKS / seconds
-            for b, a in zip(before, after, strict=True)]
+    after = cpu_ticks(tree_pids(root))
+    return 100.0 * sum(after[pid] - before[pid] for pid in after if pid in before) / TICKS / seconds
 
 
 def start(cmd: list[str], env: dict[str, str], marker: str) -> subprocess.Popen[str]:
@@ -85,6 +85,34 @@ def mib(proc: subprocess.Popen[str], field: str = "Pss") -> float:
     return pss_kib(tree_pids(proc.pid), field) / 1024
 
 
+def hidden_run(cmd: list[str], env: dict[str, str], marker: str, args: argparse.Namespace,
+               soak_minutes: float) -> dict[str, float]:
+    """Start one host, hidden; its PSS 5 s after ``marker``, idle CPU, PSS after the hidden minutes, the soak."""
+    proc = start(cmd, env, marker)
+    try:
+        time.sleep(5.0)  # past the start-up work
+        result = {"signed_in": mib(proc)}
+        result["cpu"] = cpu_percent(proc.pid, args.cpu_seconds)
+        time.sleep(max(0.0, args.hidden_minutes * 60 - 5 - args.cpu_seconds))
+        result["hidden"] = mib(proc)
+        print(f"  {Path(cmd[1]).name if cmd[1].endswith('.py') else 'app'}: {result['signed_in']:.1f} MiB signed "
+              f"in, {result['cpu']:.2f}% of one core, {result['hidden']:.1f} MiB after {args.hidden_minutes:.0f} "
+              "min", flush=True)
+        # The soak follows anonymous memory (the heaps), which other programs mapping the same Qt do not move.
+        samples = [mib(proc, "Pss_Anon")]
+        for minute in range(int(soak_minutes)):
+            time.sleep(60)
+            samples.append(mib(proc, "Pss_Anon"))
+            print(f"  soak minute {minute + 1}: {samples[-1]:6.1f} MiB anonymous, {mib(proc):6.1f} MiB PSS",
+                  flush=True)
+        if len(samples) > 1:
+            print(f"soak of {soak_minutes:.0f} min, anonymous memory: {samples[0]:.1f} -> {samples[-1]:.1f} MiB "
+                  f"(min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
+        return result
+    finally:
+        stop(proc)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cpu-seconds", type=float, default=60)
@@ -101,37 +129,17 @@ def main() -> int:
         tray = subprocess.Popen(["trayer", "--edge", "top", "--widthtype", "pixel", "--width", "200"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)
-        app = start(launcher_command(url, data) + ["--minimized"], env, "widget login status: signed in")
-        bare = start([sys.executable, str(HERE / "bare_view.py"), url, "--hide"], env, "READY")
         try:
-            time.sleep(5.0)  # past the start-up work
-            signed_in = mib(app), mib(bare)
-            print(f"signed in, hidden:  app {signed_in[0]:6.1f} MiB  bare {signed_in[1]:6.1f} MiB  "
-                  f"ratio {signed_in[0] / signed_in[1]:.2f}x", flush=True)
-            app_cpu, bare_cpu = cpu_percents([app.pid, bare.pid], args.cpu_seconds)
-            print(f"idle CPU over {args.cpu_seconds:.0f} s:  app {app_cpu:.2f}% of one core  "
-                  f"bare {bare_cpu:.2f}%", flush=True)
-            time.sleep(max(0.0, args.hidden_minutes * 60 - 5 - args.cpu_seconds))
-            hidden = mib(app), mib(bare)
-            print(f"after {args.hidden_minutes:.0f} min hidden:  app {hidden[0]:6.1f} MiB  bare {hidden[1]:6.1f} MiB  "
-                  f"ratio {hidden[0] / hidden[1]:.2f}x", flush=True)
-            # The soak follows the app's anonymous memory (its heaps): unlike the PSS of shared libraries, it does not
-            # move when other programs that map the same Qt come and go.
-            samples = [mib(app, "Pss_Anon")]
-            for minute in range(int(args.soak_minutes)):
-                time.sleep(60)
-                samples.append(mib(app, "Pss_Anon"))
-                print(f"  soak minute {minute + 1}: app {samples[-1]:6.1f} MiB anonymous, {mib(app):6.1f} MiB PSS",
-                      flush=True)
-            if len(samples) > 1:
-                print(f"soak of {args.soak_minutes:.0f} min, anonymous memory: app {samples[0]:.1f} -> "
-                      f"{samples[-1]:.1f} MiB (min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
+            app = hidden_run(launcher_command(url, data) + ["--minimized"], env, "widget login status: signed in",
+                             args, args.soak_minutes)
+            bare = hidden_run([sys.executable, str(HERE / "bare_view.py"), url, "--hide"], env, "READY", args, 0)
         finally:
-            stop(app)
-            stop(bare)
             tray.terminate()
             tray.wait(10)
     stop_server()
+    for key, label in (("signed_in", "signed in, hidden"), ("hidden", f"after {args.hidden_minutes:.0f} min hidden")):
+        print(f"{label}: app {app[key]:.1f} MiB, bare {bare[key]:.1f} MiB, ratio {app[key] / bare[key]:.2f}x")
+    print(f"idle CPU over {args.cpu_seconds:.0f} s: app {app['cpu']:.2f}% of one core, bare {bare['cpu']:.2f}%")
     return 0
 
 
