@@ -19,7 +19,6 @@ import argparse
 import compileall
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import host_env, launcher_command, pss_kib  # noqa: E402
+from startup import host_env, launcher_command, pss_kib, stop_tree  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.processes import tree_pids  # noqa: E402
@@ -72,15 +71,6 @@ def start(cmd: list[str], env: dict[str, str], marker: str) -> subprocess.Popen[
     raise RuntimeError(f"{cmd[1]} exited before {marker!r}")
 
 
-def stop(proc: subprocess.Popen[str]) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def mib(proc: subprocess.Popen[str], field: str = "Pss") -> float:
     return pss_kib(tree_pids(proc.pid), field) / 1024
 
@@ -110,7 +100,7 @@ def hidden_run(cmd: list[str], env: dict[str, str], marker: str, args: argparse.
                   f"(min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
         return result
     finally:
-        stop(proc)
+        stop_tree(proc, 15)
 
 
 def main() -> int:

@@ -54,13 +54,18 @@ def measure(cmd: list[str], marker: str, env: dict[str, str]) -> tuple[float, in
         time.sleep(1.0)  # let the renderer settle before reading memory
         memory = pss_kib(tree_pids(proc.pid))
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_tree(proc)
     return elapsed, memory
+
+
+def stop_tree(proc: subprocess.Popen[str], timeout: float = 10) -> None:
+    """SIGTERM to the process group (the host and its Chromium processes), SIGKILL after ``timeout``."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def host_env() -> dict[str, str]:
