@@ -1,7 +1,7 @@
 """What the app sheds of a general-purpose browser, decided before Chromium starts (the ``performance_tuning`` setting).
 
 Measured on a widget-sized page under X11 (``benchmarks/README.md``), these take the memory of the process tree
-from 1.03x a bare Qt WebEngine host's to 0.87x, at a start-up cost within this machine's noise (1.26x -> 1.30x):
+from 1.03x a bare Qt WebEngine host's to 0.91x, at no start-up cost (1.24x the bare host's with and without):
 - where there is no GPU to use, no GL at all. Qt WebEngine runs Chromium's GPU service in a thread of the app's
   own process, and Qt draws the page into the window with Qt Quick; without a GPU both load a software GL driver
   (Mesa's llvmpipe, with all of LLVM) only to copy pixels. Chromium without its GPU service (``--disable-gpu``)
