@@ -17,6 +17,7 @@ off with one setting when a driver misbehaves.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -80,3 +81,11 @@ def decide(enabled: bool, machine: Machine) -> Tuning:
                                     "Chromium keeps its GPU service")
     return Tuning(ALWAYS_FLAGS + NO_GPU_FLAGS, f"performance tuning: V8 optimises for size; no GPU to use ({reason}), "
                   "so no GL: Chromium's GPU service is off and Qt Quick draws in software", NO_GPU_ENVIRON)
+
+
+def overridden(tuning: Tuning, flags: str, environ: Mapping[str, str]) -> list[str]:
+    """What of ``tuning`` did not take effect because the person's own flags or variables set the same thing
+    (their ``--js-flags``, their ``QT_QUICK_BACKEND``): the log says so rather than claim it."""
+    final = shlex.split(flags)
+    lost = [flag for flag in tuning.flags if flag not in final]
+    return lost + [f"{name}={value}" for name, value in tuning.environ.items() if environ.get(name) != value]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
-from desktop.core.footprint import decide
+from desktop.core.footprint import decide, overridden
 from desktop.services.gpu_probe import this_machine
 from desktop.services.logs import FILE_ONLY, setup_logging
 from desktop.services.settings_files import SettingsFileError, default_data_dir
@@ -77,6 +77,9 @@ def run(argv: list[str]) -> int:
         os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy,
         tuning=tuning.flags,
     )
+    lost = overridden(tuning, os.environ["QTWEBENGINE_CHROMIUM_FLAGS"], os.environ)
+    if lost:
+        log.info("performance tuning: %s not applied; the environment sets its own", ", ".join(lost))
     if options.proxy != "system":
         log.info("proxy: %s (setting proxy, %s)", options.proxy, loaded.resolution.source("proxy"))
     if options.proxy.startswith("pac:"):

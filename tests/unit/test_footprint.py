@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.chromium_flags import chromium_flags
-from desktop.core.footprint import ALWAYS_FLAGS, NO_GPU_FLAGS, Machine, decide, no_gpu_reason
+from desktop.core.footprint import ALWAYS_FLAGS, NO_GPU_FLAGS, Machine, decide, no_gpu_reason, overridden
 from desktop.core.options import parse_settings
 from desktop.core.settings import Layer, Policy
 from desktop.services.gpu_probe import has_render_node
@@ -71,3 +71,12 @@ def test_render_nodes_are_found_by_name(tmp_path: Path) -> None:
     assert has_render_node(tmp_path) is False
     (tmp_path / "renderD128").touch()
     assert has_render_node(tmp_path) is True
+
+
+def test_what_the_persons_own_settings_override_is_named() -> None:
+    tuning = decide(True, Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=False))
+    mine = chromium_flags("--js-flags=--max-lazy", running_as_root=False, tuning=tuning.flags)
+    assert overridden(tuning, mine, {"QT_QUICK_BACKEND": "rhi"}) == ["--js-flags=--optimize-for-size",
+                                                                     "QT_QUICK_BACKEND=software"]
+    applied = chromium_flags(None, running_as_root=False, tuning=tuning.flags)
+    assert overridden(tuning, applied, {"QT_QUICK_BACKEND": "software"}) == []
