@@ -16,7 +16,6 @@ Reported:
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import host_env, launcher_command, pss_kib, stop_tree  # noqa: E402
+from startup import compile_the_app, host_env, launcher_command, pss_kib, spawn, stop_tree  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.processes import tree_pids  # noqa: E402
@@ -58,8 +57,7 @@ def cpu_percent(root: int, seconds: float) -> float:
 
 
 def start(cmd: list[str], env: dict[str, str], marker: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
-                            start_new_session=True)
+    proc = spawn(cmd, env)
     assert proc.stderr is not None
     for line in proc.stderr:
         if "hidden in the tray" in line or "minimized" in line:
@@ -75,8 +73,8 @@ def mib(proc: subprocess.Popen[str], field: str = "Pss") -> float:
     return pss_kib(tree_pids(proc.pid), field) / 1024
 
 
-def hidden_run(cmd: list[str], env: dict[str, str], marker: str, args: argparse.Namespace,
-               soak_minutes: float) -> dict[str, float]:
+def hidden_run(name: str, cmd: list[str], env: dict[str, str], marker: str, args: argparse.Namespace, *,
+               soak_minutes: float = 0) -> dict[str, float]:
     """Start one host, hidden; its PSS 5 s after ``marker``, idle CPU, PSS after the hidden minutes, the soak."""
     proc = start(cmd, env, marker)
     try:
@@ -85,7 +83,7 @@ def hidden_run(cmd: list[str], env: dict[str, str], marker: str, args: argparse.
         result["cpu"] = cpu_percent(proc.pid, args.cpu_seconds)
         time.sleep(max(0.0, args.hidden_minutes * 60 - 5 - args.cpu_seconds))
         result["hidden"] = mib(proc)
-        print(f"  {Path(cmd[1]).name if cmd[1].endswith('.py') else 'app'}: {result['signed_in']:.1f} MiB signed "
+        print(f"  {name}: {result['signed_in']:.1f} MiB signed "
               f"in, {result['cpu']:.2f}% of one core, {result['hidden']:.1f} MiB after {args.hidden_minutes:.0f} "
               "min", flush=True)
         # The soak follows anonymous memory (the heaps), which other programs mapping the same Qt do not move.
@@ -112,7 +110,7 @@ def main() -> int:
     if shutil.which("Xvfb") is None or shutil.which("trayer") is None:
         print("needs Xvfb and trayer (apt-get install xvfb trayer)", file=sys.stderr)
         return 2
-    compileall.compile_dir(str(HERE.parent / "desktop"), quiet=1)
+    compile_the_app()
     url, stop_server = serve()
     with virtual_screen() as display, tempfile.TemporaryDirectory() as data:
         env = dict(host_env(), DISPLAY=display, QT_QPA_PLATFORM="xcb")
@@ -120,9 +118,10 @@ def main() -> int:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)
         try:
-            app = hidden_run(launcher_command(url, data) + ["--minimized"], env, "widget login status: signed in",
-                             args, args.soak_minutes)
-            bare = hidden_run([sys.executable, str(HERE / "bare_view.py"), url, "--hide"], env, "READY", args, 0)
+            app = hidden_run("app", launcher_command(url, data) + ["--minimized"], env,
+                             "widget login status: signed in", args, soak_minutes=args.soak_minutes)
+            bare = hidden_run("bare host", [sys.executable, str(HERE / "bare_view.py"), url, "--hide"], env, "READY",
+                              args)
         finally:
             tray.terminate()
             tray.wait(10)

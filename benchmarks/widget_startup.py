@@ -2,7 +2,7 @@
 
 Both load ``widget_sized_page`` (about 9 MiB of script, CSS and a font, which posts the widget's login and
 dialer events), alternating, in one run. Measured from process start to "signed in" (the app's log line for
-``rc-login-status-notify``; the bare host's page title), and the PSS of the whole process tree two seconds later.
+``rc-login-status-notify``; the bare host's page title), and the PSS of the whole process tree 1 s later.
 "app" is the app as shipped (its ``performance_tuning`` on), "untuned" the app with it off; each other lever adds
 Chromium flags to the untuned app only, so its effect shows against the same bare host.
 
@@ -13,7 +13,6 @@ Chromium flags to the untuned app only, so its effect shows against the same bar
 from __future__ import annotations
 
 import argparse
-import compileall
 import contextlib
 import os
 import statistics
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import host_env, launcher_command, measure  # noqa: E402
+from startup import compile_the_app, host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
@@ -68,9 +67,7 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace) -> None:
-    # The installed app runs from bytecode; a source checkout with PYTHONDONTWRITEBYTECODE would compile every
-    # module at each start, which no person sees.
-    compileall.compile_dir(str(HERE.parent / "desktop"), quiet=1)
+    compile_the_app()
     url, stop = serve()
     bare_env = host_env()
     for lever in args.lever or list(LEVERS):
@@ -83,9 +80,9 @@ def run(args: argparse.Namespace) -> None:
             bare = [sys.executable, str(HERE / "bare_view.py"), url]
             if args.warm:
                 measure(app, SIGNED_IN, app_env)
-            for run in range(args.runs):
+            for round_number in range(args.runs):
                 order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
-                for name, cmd, marker, env in order if run % 2 == 0 else reversed(order):
+                for name, cmd, marker, env in order if round_number % 2 == 0 else reversed(order):
                     results[name].append(measure(cmd, marker, env))
         med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
                for name, r in results.items()}
