@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.chromium_flags import chromium_flags
-from desktop.core.footprint import decide
+from desktop.core.footprint import apply_tuning, decide
 from desktop.services.gpu_probe import this_machine
 
 # Before anything creates a QApplication or a web engine object (the flags are read once).
@@ -19,12 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _is_root = hasattr(os, "geteuid") and os.geteuid() == 0
 # The Chromium tuning is the one the app decides for this machine (desktop.core.footprint), so every page test
 # runs with what the app runs with.
-_tuning = decide(True, this_machine())
-os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-    "--use-fake-device-for-media-stream", running_as_root=_is_root, tuning=_tuning.flags
-)
-for _name, _value in _tuning.environ.items():
-    os.environ.setdefault(_name, _value)
+os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = "--use-fake-device-for-media-stream"
+apply_tuning(decide(True, this_machine()), os.environ, running_as_root=_is_root)
 os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
 # Never the person's own session bus: a ring in a test must not pop up on their desktop. Tests that check
 # desktop notifications start a private bus of their own.

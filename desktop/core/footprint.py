@@ -18,8 +18,11 @@ off with one setting when a driver misbehaves.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
+
+from desktop.core.chromium_flags import chromium_flags
+from desktop.core.proxy import SYSTEM
 
 #: Chromium flags for a machine without a usable GPU: no GPU service (no software GL), compositing in software.
 NO_GPU_FLAGS = ("--disable-gpu",)
@@ -89,3 +92,15 @@ def overridden(tuning: Tuning, flags: str, environ: Mapping[str, str]) -> list[s
     final = shlex.split(flags)
     lost = [flag for flag in tuning.flags if flag not in final]
     return lost + [f"{name}={value}" for name, value in tuning.environ.items() if environ.get(name) != value]
+
+
+def apply_tuning(tuning: Tuning, environ: MutableMapping[str, str], *, running_as_root: bool,
+                 proxy: str = SYSTEM) -> list[str]:
+    """Put the launcher's Chromium flags and ``tuning`` into ``environ`` (read by Qt when it starts), the person's
+    own flags and variables first; returns what of ``tuning`` they overrode (see :func:`overridden`)."""
+    for name, value in tuning.environ.items():
+        environ.setdefault(name, value)
+    environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(environ.get("QTWEBENGINE_CHROMIUM_FLAGS"),
+                                                           running_as_root=running_as_root, proxy=proxy,
+                                                           tuning=tuning.flags)
+    return overridden(tuning, environ["QTWEBENGINE_CHROMIUM_FLAGS"], environ)

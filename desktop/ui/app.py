@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import APP_ID, APP_NAME, __version__
-from desktop.core.chromium_flags import chromium_flags
 from desktop.core.errors import UsageError
-from desktop.core.footprint import decide, overridden
+from desktop.core.footprint import apply_tuning, decide
 from desktop.services.gpu_probe import this_machine
 from desktop.services.logs import FILE_ONLY, setup_logging
 from desktop.services.settings_files import SettingsFileError, default_data_dir
@@ -71,13 +70,7 @@ def run(argv: list[str]) -> int:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     tuning = decide(options.performance_tuning, this_machine())
     log.info("%s", tuning.decision)
-    for name, value in tuning.environ.items():
-        os.environ.setdefault(name, value)  # read by Qt when it starts; a person's own value wins
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = chromium_flags(
-        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS"), running_as_root=is_root, proxy=options.proxy,
-        tuning=tuning.flags,
-    )
-    lost = overridden(tuning, os.environ["QTWEBENGINE_CHROMIUM_FLAGS"], os.environ)
+    lost = apply_tuning(tuning, os.environ, running_as_root=is_root, proxy=options.proxy)
     if lost:
         log.info("performance tuning: %s not applied; the environment sets its own", ", ".join(lost))
     if options.proxy != "system":

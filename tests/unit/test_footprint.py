@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from desktop.core.chromium_flags import chromium_flags
-from desktop.core.footprint import ALWAYS_FLAGS, NO_GPU_FLAGS, Machine, decide, no_gpu_reason, overridden
+from desktop.core.footprint import (
+    ALWAYS_FLAGS,
+    NO_GPU_FLAGS,
+    Machine,
+    apply_tuning,
+    decide,
+    no_gpu_reason,
+    overridden,
+)
 from desktop.core.options import parse_settings
 from desktop.core.settings import Layer, Policy
 from desktop.services.gpu_probe import has_render_node
@@ -80,3 +88,17 @@ def test_what_the_persons_own_settings_override_is_named() -> None:
                                                                      "QT_QUICK_BACKEND=software"]
     applied = chromium_flags(None, running_as_root=False, tuning=tuning.flags)
     assert overridden(tuning, applied, {"QT_QUICK_BACKEND": "software"}) == []
+
+
+def test_applying_puts_the_tuning_where_qt_reads_it_and_keeps_the_persons_own() -> None:
+    tuning = decide(True, Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=False))
+    environ = {"QTWEBENGINE_CHROMIUM_FLAGS": "--lang=de"}
+    assert apply_tuning(tuning, environ, running_as_root=False) == []
+    assert environ["QT_QUICK_BACKEND"] == "software"
+    flags = shlex.split(environ["QTWEBENGINE_CHROMIUM_FLAGS"])
+    assert flags[0] == "--lang=de" and all(flag in flags for flag in tuning.flags)
+    assert "--disable-background-timer-throttling" in flags and "--no-sandbox" not in flags
+    mine = {"QTWEBENGINE_CHROMIUM_FLAGS": "--js-flags=--max-lazy", "QT_QUICK_BACKEND": "rhi"}
+    assert apply_tuning(tuning, mine, running_as_root=True) == ["--js-flags=--optimize-for-size",
+                                                                "QT_QUICK_BACKEND=software"]
+    assert mine["QT_QUICK_BACKEND"] == "rhi" and "--no-sandbox" in shlex.split(mine["QTWEBENGINE_CHROMIUM_FLAGS"])
