@@ -1,18 +1,21 @@
 """What the app sheds of a general-purpose browser, decided before Chromium starts (the ``performance_tuning`` setting).
 
 Measured on a widget-sized page under X11 (``benchmarks/README.md``), these take the memory of the process tree
-from 1.03x a bare Qt WebEngine host's to 0.91x, at no start-up cost (1.24x the bare host's with and without):
+from 1.03x a bare Qt WebEngine host's to about 0.82x, at no start-up cost:
 - where there is no GPU to use, no GL at all. Qt WebEngine runs Chromium's GPU service in a thread of the app's
-  own process, and Qt draws the page into the window with Qt Quick; without a GPU both load a software GL driver
-  (Mesa's llvmpipe, with all of LLVM) only to copy pixels. Chromium without its GPU service (``--disable-gpu``)
-  and Qt Quick's software renderer (``QT_QUICK_BACKEND=software``) draw the same pixels without it. Where a GPU
-  may be there, both are left as they are (the driver's business);
+  own process, Qt draws the page into the window with Qt Quick, and Qt's X11 and Wayland platforms set up GL for
+  every window. Without a GPU all three load a software GL driver (Mesa's llvmpipe, with all of LLVM: about
+  30 MiB) only to copy pixels. Chromium without its GPU service (``--disable-gpu``), Qt Quick's software renderer
+  (``QT_QUICK_BACKEND=software``) and the platforms without GL (``QT_XCB_GL_INTEGRATION=none``,
+  ``QT_WAYLAND_CLIENT_BUFFER_INTEGRATION=none``: windows then use shared memory) draw the same pixels without it.
+  Qt says on stderr that it found no GL, which is the point. Where a GPU may be there, all of this is left as it
+  is (the driver's business);
 - V8's ``--optimize-for-size`` in the page's process: smaller heaps and code, for a page that spends its day
   waiting for calls rather than computing.
 
-The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
-applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
-off with one setting when a driver misbehaves.
+The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode, V8's
+tiers off) are not applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT
+turns all of this off with one setting when a driver misbehaves.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from desktop.core.proxy import SYSTEM
 
 #: Chromium flags for a machine without a usable GPU: no GPU service (no software GL), compositing in software.
 NO_GPU_FLAGS = ("--disable-gpu",)
-#: Environment for a machine without a usable GPU: Qt Quick (which shows the page) draws in software, without GL.
-NO_GPU_ENVIRON = {"QT_QUICK_BACKEND": "software"}
+#: Environment for a machine without a usable GPU: Qt Quick (which shows the page) draws in software, and Qt's
+#: X11 and Wayland windows get no GL integration ("none": Qt loads none, and Wayland windows use shared memory).
+NO_GPU_ENVIRON = {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "none",
+                  "QT_WAYLAND_CLIENT_BUFFER_INTEGRATION": "none"}
 #: Flags for every machine: V8 favours memory over peak speed (the widget's scripts are UI and signalling).
 ALWAYS_FLAGS = ("--js-flags=--optimize-for-size",)
 #: Qt platforms that never draw with a GPU.
@@ -83,7 +88,8 @@ def decide(enabled: bool, machine: Machine) -> Tuning:
         return Tuning(ALWAYS_FLAGS, "performance tuning: V8 optimises for size; a GPU may be available, so "
                                     "Chromium keeps its GPU service")
     return Tuning(ALWAYS_FLAGS + NO_GPU_FLAGS, f"performance tuning: V8 optimises for size; no GPU to use ({reason}), "
-                  "so no GL: Chromium's GPU service is off and Qt Quick draws in software", NO_GPU_ENVIRON)
+                  "so no GL: Chromium's GPU service is off, Qt Quick draws in software and Qt's windows have no GL",
+                  NO_GPU_ENVIRON)
 
 
 def overridden(tuning: Tuning, flags: str, environ: Mapping[str, str]) -> list[str]:

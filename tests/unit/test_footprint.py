@@ -10,6 +10,7 @@ import pytest
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.footprint import (
     ALWAYS_FLAGS,
+    NO_GPU_ENVIRON,
     NO_GPU_FLAGS,
     Machine,
     apply_tuning,
@@ -84,17 +85,20 @@ def test_render_nodes_are_found_by_name(tmp_path: Path) -> None:
 def test_what_the_persons_own_settings_override_is_named() -> None:
     tuning = decide(True, Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=False))
     mine = chromium_flags("--js-flags=--max-lazy", running_as_root=False, tuning=tuning.flags)
-    assert overridden(tuning, mine, {"QT_QUICK_BACKEND": "rhi"}) == ["--js-flags=--optimize-for-size",
-                                                                     "QT_QUICK_BACKEND=software"]
+    environ = dict(NO_GPU_ENVIRON, QT_QUICK_BACKEND="rhi")
+    assert overridden(tuning, mine, environ) == ["--js-flags=--optimize-for-size", "QT_QUICK_BACKEND=software"]
     applied = chromium_flags(None, running_as_root=False, tuning=tuning.flags)
-    assert overridden(tuning, applied, {"QT_QUICK_BACKEND": "software"}) == []
+    assert overridden(tuning, applied, NO_GPU_ENVIRON) == []
+    assert overridden(tuning, applied, dict(NO_GPU_ENVIRON, QT_XCB_GL_INTEGRATION="xcb_glx")) == [
+        "QT_XCB_GL_INTEGRATION=none"]
 
 
 def test_applying_puts_the_tuning_where_qt_reads_it_and_keeps_the_persons_own() -> None:
     tuning = decide(True, Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=False))
     environ = {"QTWEBENGINE_CHROMIUM_FLAGS": "--lang=de"}
     assert apply_tuning(tuning, environ, running_as_root=False) == []
-    assert environ["QT_QUICK_BACKEND"] == "software"
+    assert {name: environ[name] for name in NO_GPU_ENVIRON} == NO_GPU_ENVIRON
+    assert NO_GPU_ENVIRON["QT_XCB_GL_INTEGRATION"] == "none" and NO_GPU_ENVIRON["QT_QUICK_BACKEND"] == "software"
     flags = shlex.split(environ["QTWEBENGINE_CHROMIUM_FLAGS"])
     assert flags[0] == "--lang=de" and all(flag in flags for flag in tuning.flags)
     assert "--disable-background-timer-throttling" in flags and "--no-sandbox" not in flags
