@@ -1,8 +1,7 @@
-"""Start-up, in order: options → logging → Chromium flags → Qt → profile and widget load → window.
+"""Start-up, in order: options → logging → Chromium flags → Qt → profile → window → widget load.
 
-The widget load is started as early as possible: nothing slow (keyring, network, migrations) and nothing of
-the window runs before it (``desktop.ui.phone.early_load``), and Qt is imported only once the options are
-known to be valid.
+The widget load is started as early as possible: nothing slow (keyring, network, migrations) runs
+before it, and Qt is imported only once the options are known to be valid.
 """
 
 from __future__ import annotations
@@ -152,22 +151,18 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 
     from desktop.ui.binding_check import warn_if_the_binding_loses_references
-    from desktop.ui.phone.early_load import start_loading
+    from desktop.ui.controller import AppController, default_loader
+    from desktop.ui.system.single_instance import accept_links
 
     warn_if_the_binding_loses_references()
     app = _application()
     extra_ca = extra_ca_file(os.environ)
-    # First: the widget loads (in Chromium's threads and processes) while the window is imported and built.
-    loading = start_loading(options, loaded.resolution, extra_ca)
-    from desktop.ui.controller import AppController, default_loader
-    from desktop.ui.system.single_instance import accept_links
-
     controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
-                               extra_ca_file=extra_ca, loading=loading)
+                               extra_ca_file=extra_ca)
     window = controller.window
     accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
-    if options.auth_mode == "pkce" and loading is None:
-        window.load_widget()  # says why it loads nothing (required settings missing)
+    if options.auth_mode == "pkce":
+        window.load_widget()  # first: the widget starts loading before anything else is set up
 
     import asyncio  # asyncio and qasync are not needed before the load has started
 

@@ -24,7 +24,6 @@ from desktop.core.remote_commands import parse_remote
 from desktop.core.widget_commands import CallAction, SetPresence
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
-from desktop.ui.phone.early_load import LoadingPage
 from desktop.ui.phone.profile import create_profile
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.system.tray import AppTray
@@ -43,10 +42,7 @@ class AppController(QObject):
 
     def __init__(self, loaded: LoadedSettings, argv: Sequence[str], load: SettingsLoader, *, log_path: str,
                  extra_ca_file: Path | None,
-                 tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
-                 loading: LoadingPage | None = None) -> None:
-        """``loading``: the widget, already loading on this environment's profile (start-up); the first window
-        takes it over."""
+                 tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable) -> None:
         super().__init__()
         # One tray and one notifier for the app; they follow whichever window is current.
         self.tray = AppTray(tray_available)
@@ -60,29 +56,23 @@ class AppController(QObject):
         self._extra_ca_file = extra_ca_file
         self._profiles: dict[str, QWebEngineProfile] = {}
         self.settings_path = loaded.settings_path
-        if loading is not None:
-            loading.profile.setParent(self)
-            self._adopt(loaded.options.profile_name, loading.profile)
-        self.window: MainWindow = self._open(loaded, loading)
+        self.window: MainWindow = self._open(loaded)
         self.window.placement.restore()
 
     def _profile(self, options: LaunchOptions) -> QWebEngineProfile:
         if options.profile_name not in self._profiles:
-            self._adopt(options.profile_name, create_profile(
+            self._profiles[options.profile_name] = create_profile(
                 options.profile_name, options.data_dir, self, extra_ca_file=self._extra_ca_file,
-                memory_cache=options.auth_mode != "pkce"))
+                memory_cache=options.auth_mode != "pkce")
+            # The widget's own web notifications (new Notification(...)) are shown natively.
+            self._profiles[options.profile_name].setNotificationPresenter(self.notifier.present_web_notification)
         return self._profiles[options.profile_name]
 
-    def _adopt(self, name: str, profile: QWebEngineProfile) -> None:
-        self._profiles[name] = profile
-        # The widget's own web notifications (new Notification(...)) are shown natively.
-        profile.setNotificationPresenter(self.notifier.present_web_notification)
-
-    def _open(self, loaded: LoadedSettings, loading: LoadingPage | None = None) -> MainWindow:
+    def _open(self, loaded: LoadedSettings) -> MainWindow:
         window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
                             resolution=loaded.resolution, notices=loaded.notices,
                             extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path,
-                            tray=self.tray, notifier=self.notifier, loading=loading)
+                            tray=self.tray, notifier=self.notifier)
         window.quit_requested.connect(self.quit_requested)
         window.switch_requested.connect(self.switch)
         window.state_changed.connect(self.tray.update)

@@ -19,7 +19,7 @@ HTTP_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def create_profile(
-    name: str, data_dir: Path, parent: QObject | None, *, extra_ca_file: Path | None = None, memory_cache: bool = False
+    name: str, data_dir: Path, parent: QObject, *, extra_ca_file: Path | None = None, memory_cache: bool = False
 ) -> QWebEngineProfile:
     """Create the profile ``name`` with its storage in ``data_dir/profiles/name``.
 

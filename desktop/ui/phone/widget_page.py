@@ -14,7 +14,6 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWidgets import QWidget
 
-from desktop import __version__
 from desktop.core.options import LaunchOptions
 from desktop.core.policy import (
     PopupAction,
@@ -22,19 +21,9 @@ from desktop.core.policy import (
     permission_decision,
     popup_decision,
 )
-from desktop.core.widget_url import build_widget_url
 
 log = logging.getLogger("desktop.web")
 js_log = logging.getLogger("desktop.js")
-
-
-def _no_window_yet(request: QWebEngineNewWindowRequest) -> None:
-    # Only a page whose window is not built yet gets here, and it has processed no event to open a popup with.
-    log.warning("a popup was refused: the window is not ready yet")
-
-
-def _nothing_to_protect_yet() -> str | None:
-    return None  # before the window exists, no call and no sign-in can be in progress
 
 
 class WidgetPage(QWebEnginePage):
@@ -49,13 +38,11 @@ class WidgetPage(QWebEnginePage):
         self,
         profile: QWebEngineProfile,
         options: LaunchOptions,
-        parent: QWidget | None,
+        parent: QWidget,
         *,
-        open_in_app: Callable[[QWebEngineNewWindowRequest], None] = _no_window_yet,
-        reload_blocked: Callable[[], str | None] = _nothing_to_protect_yet,
+        open_in_app: Callable[[QWebEngineNewWindowRequest], None],
+        reload_blocked: Callable[[], str | None],
     ) -> None:
-        """``parent``, ``open_in_app`` and ``reload_blocked`` may come later, from :meth:`attach` (a page that starts
-        loading before its window exists: ``desktop.ui.phone.early_load``)."""
         super().__init__(profile, parent)
         self._options = options
         self._open_in_app = open_in_app
@@ -64,20 +51,6 @@ class WidgetPage(QWebEnginePage):
         # Every window.open() reaches createWindow() first; it returns None below, so Qt then emits
         # newWindowRequested with the requested URL, where the policy decides (openIn() keeps the opener).
         self.newWindowRequested.connect(self._on_new_window)
-
-    def attach(self, view: QWidget, *, open_in_app: Callable[[QWebEngineNewWindowRequest], None],
-               reload_blocked: Callable[[], str | None]) -> None:
-        """The window that shows this page takes it over: the view owns it, and the window answers for popups and
-        for what a new document would drop."""
-        self.setParent(view)
-        self._open_in_app = open_in_app
-        self._reload_blocked = reload_blocked
-
-    def load_widget(self, *, client_secret: str | None = None, jwt: str | None = None) -> None:
-        """Load ``app.html`` with the options' parameters (a secret or JWT only in the modes that need one)."""
-        url = build_widget_url(self._options, __version__, client_secret=client_secret, jwt=jwt)
-        log.info("loading the widget from %s", self._options.widget_url)
-        self.load(QUrl(url))
 
     def _on_permission(self, permission: QWebEnginePermission) -> None:
         kind = permission.permissionType().name

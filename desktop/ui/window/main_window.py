@@ -8,27 +8,29 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop import APP_NAME
+from desktop import APP_NAME, __version__
 from desktop.core.options import LaunchOptions
 from desktop.core.settings import Resolution
 from desktop.core.widget_status import WidgetStatus
+from desktop.core.widget_url import build_widget_url
 from desktop.services.app_state import AppState
 from desktop.ui.menus.account import AccountMenu
 from desktop.ui.menus.desk_menu import DeskMenu
 from desktop.ui.menus.environment_menu import EnvironmentMenu
 from desktop.ui.menus.help_menu import HelpMenu
+from desktop.ui.phone.bridge import PageBridge
 from desktop.ui.phone.calls import CallMonitor
 from desktop.ui.phone.dialing import DialQueue
-from desktop.ui.phone.early_load import LoadingPage, take_page
 from desktop.ui.phone.links import LinkRouter
 from desktop.ui.phone.phone import Phone
 from desktop.ui.phone.widget_events import WidgetEvents
+from desktop.ui.phone.widget_page import WidgetPage
 from desktop.ui.signin.browser_sign_in import BrowserSignIn
 from desktop.ui.signin.sign_in_bar import SignInBar
 from desktop.ui.system.notifier import Notifier
@@ -65,9 +67,7 @@ class MainWindow(QMainWindow):
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
                  extra_ca_file: Path | None = None, settings_path: Path | None = None,
-                 tray: AppTray | None = None, notifier: Notifier | None = None,
-                 loading: LoadingPage | None = None) -> None:
-        """``loading``: the widget's page, already loading on ``profile`` (``desktop.ui.phone.early_load``)."""
+                 tray: AppTray | None = None, notifier: Notifier | None = None) -> None:
         super().__init__()
         self.tray = tray
         self._own_notifier = notifier is None  # the app's is shared by its windows and closed by the app
@@ -96,12 +96,20 @@ class MainWindow(QMainWindow):
         self.profile = profile
         self.links = LinkRouter(self, self)
         self.recovery: CrashRecovery = CrashRecovery(self)
-        self.page, self.bridge = take_page(profile, options, self.view, loading,
-                                           open_in_app=self.links.open_login_popup,
-                                           reload_blocked=self.recovery.reload_blocker)
+        self.page = WidgetPage(profile, options, self.view, open_in_app=self.links.open_login_popup,
+                               reload_blocked=self.recovery.reload_blocker)
         self.view.setPage(self.page)
         self.view.setZoomFactor(self.placement.zoom())
-        self._wire_page()
+        self.bridge = PageBridge(self.page)
+        self.events = WidgetEvents(self)
+        self.bridge.message_received.connect(self.events.on_message)
+        self.page.popup_requested.connect(self.links.route)
+        self.page.loadingChanged.connect(self.offline.loading_changed)
+        self.offline.page_lost.connect(self.recovery.page_lost)
+        self.page.renderProcessTerminated.connect(self.recovery.terminated)
+        self.page.renderProcessTerminated.connect(self.events.page_replaced)
+        self.page.loadStarted.connect(self.events.page_replaced)
+        self.page.navigation_refused.connect(self.recovery.show_refusal)
 
         self.login: LoginFlow | None = None
         self.calls = CallMonitor(self, self)
@@ -120,17 +128,6 @@ class MainWindow(QMainWindow):
 
             state = AppState(options.data_dir / "state.json")
             self.service_user = ServiceUserSignIn(self, state, extra_ca_file)
-
-    def _wire_page(self) -> None:
-        self.events = WidgetEvents(self)
-        self.bridge.message_received.connect(self.events.on_message)
-        self.page.popup_requested.connect(self.links.route)
-        self.page.loadingChanged.connect(self.offline.loading_changed)
-        self.offline.page_lost.connect(self.recovery.page_lost)
-        self.page.renderProcessTerminated.connect(self.recovery.terminated)
-        self.page.renderProcessTerminated.connect(self.events.page_replaced)
-        self.page.loadStarted.connect(self.events.page_replaced)
-        self.page.navigation_refused.connect(self.recovery.show_refusal)
 
     def _build_layout(self, options: LaunchOptions, resolution: Resolution | None) -> None:
         """Environment strip, notice bar, then the phone (or the offline or missing-settings screen)."""
@@ -186,7 +183,9 @@ class MainWindow(QMainWindow):
         if self.missing_settings:
             log.warning("not loading the phone: required settings missing: %s", ", ".join(self.missing_settings))
             return
-        self.page.load_widget(client_secret=client_secret, jwt=jwt)
+        url = build_widget_url(self.options, __version__, client_secret=client_secret, jwt=jwt)
+        log.info("loading the widget from %s", self.options.widget_url)
+        self.page.load(QUrl(url))
 
     def show_startup_notices(self) -> None:
         self.dialing.add(self.options.dial)
