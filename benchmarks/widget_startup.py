@@ -6,8 +6,8 @@ dialer events), alternating, in one run. Measured from process start to "signed 
 "app" is the app as shipped (its ``performance_tuning`` on), "untuned" the app with it off; each other lever adds
 Chromium flags to the untuned app only, so its effect shows against the same bare host.
 
-    .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm]
-        [--platform x11|offscreen]
+    .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm | --first]
+        [--platform x11|offscreen] [--network local|office]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import compile_the_app, host_env, launcher_command, measure  # noqa: E402
-from widget_sized_page import serve  # noqa: E402
+from widget_sized_page import NETWORKS, serve  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
 
@@ -51,8 +51,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lever", action="append", choices=LEVERS, help="what to run (default: all)")
-    parser.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
-                        "cache) is kept from an unmeasured first start")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
+                       "cache) is kept from an unmeasured first start")
+    start.add_argument("--first", action="store_true", help="every round is the app's first start: a new data "
+                       "folder, nothing cached (by default rounds after the first find the cache of the one before)")
+    parser.add_argument("--network", choices=list(NETWORKS), default="local", help="local: as fast as this "
+                        "machine serves the page; office: a hosted build over an office connection (30 ms round "
+                        "trip, 50 Mbit/s shared)")
     parser.add_argument("--platform", choices=("x11", "offscreen"), default="x11",
                         help="x11: a virtual X screen (Xvfb), as a desktop has; offscreen: Qt's offscreen platform")
     args = parser.parse_args()
@@ -68,8 +74,9 @@ def main() -> int:
 
 def run(args: argparse.Namespace) -> None:
     compile_the_app()
-    url, stop = serve()
+    url, stop = serve(args.network)
     bare_env = host_env()
+    kind = "warm" if args.warm else "first start" if args.first else "rounds after the first warm"
     for lever in args.lever or list(LEVERS):
         flags, variables = LEVERS[lever]
         app_env = dict(bare_env, **variables)
@@ -81,6 +88,8 @@ def run(args: argparse.Namespace) -> None:
             if args.warm:
                 measure(app, SIGNED_IN, app_env)
             for round_number in range(args.runs):
+                if args.first:
+                    app = launcher_command(url, tempfile.mkdtemp(dir=data))
                 order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
                 for name, cmd, marker, env in order if round_number % 2 == 0 else reversed(order):
                     results[name].append(measure(cmd, marker, env))
@@ -89,7 +98,7 @@ def run(args: argparse.Namespace) -> None:
         (app_t, app_m), (bare_t, bare_m) = med["app"], med["bare"]
         print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
               f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x memory {app_m / bare_m:.2f}x "
-              f"({args.runs} rounds{', warm' if args.warm else ''}, {args.platform})", flush=True)
+              f"({args.runs} rounds, {kind}, {args.platform}, {args.network} network)", flush=True)
     stop()
 
 
