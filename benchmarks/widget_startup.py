@@ -44,6 +44,8 @@ LEVERS: dict[str, tuple[str, dict[str, str]]] = {
     "low-end-device-mode": ("--enable-low-end-device-mode", UNTUNED),
     "v8-optimize-for-size": ("--js-flags=--optimize-for-size", UNTUNED),
     "quick-software": ("", dict(UNTUNED, QT_QUICK_BACKEND="software")),
+    "windows-without-gl": ("", dict(UNTUNED, QT_XCB_GL_INTEGRATION="none",
+                                    QT_WAYLAND_CLIENT_BUFFER_INTEGRATION="none")),
 }
 
 
