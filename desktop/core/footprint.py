@@ -14,8 +14,8 @@ from 1.03x a bare Qt WebEngine host's to about 0.82x, at no start-up cost:
   waiting for calls rather than computing.
 
 The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
-applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT
-turns all of this off with one setting when a driver misbehaves.
+applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
+off with one setting when a driver misbehaves.
 """
 
 from __future__ import annotations
