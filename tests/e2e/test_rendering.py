@@ -32,9 +32,9 @@ __all__ = ["setup"]
 
 
 def untuned(env: dict[str, str]) -> dict[str, str]:
-    """``env`` without the test suite's own tuning (tests/conftest.py): the app adds its own, or none when off."""
-    flags = "--use-fake-device-for-media-stream" + (" --no-sandbox" if os.geteuid() == 0 else "")
-    env = dict(env, QTWEBENGINE_CHROMIUM_FLAGS=flags)
+    """``env`` without the test suite's own tuning (tests/conftest.py): the app adds its own (and, as root,
+    ``--no-sandbox``), or none when off."""
+    env = dict(env, QTWEBENGINE_CHROMIUM_FLAGS="--use-fake-device-for-media-stream")
     for name in NO_GPU_ENVIRON:
         env.pop(name, None)
     return env

@@ -32,11 +32,11 @@ class Link:
 
 
 def serve_files(files: Mapping[str, tuple[bytes, str]], *, every_path: tuple[bytes, str] | None = None,
-                headers: Mapping[str, str] | None = None, headers_for: Callable[[str], Mapping[str, str]] | None = None,
+                headers_for: Callable[[str], Mapping[str, str]] | None = None,
                 link: Link | None = None) -> tuple[str, Callable[[], None]]:
     """Serve ``files`` (path -> body and content type; ``every_path`` for any other path, else 404):
-    (the URL of ``/app.html``, a function that stops the server). ``headers`` go with every response, and
-    ``headers_for(path)`` with each; ``link`` shapes the responses like a real network (None: as fast as the
+    (the URL of ``/app.html``, a function that stops the server). ``headers_for(path)`` gives each response's
+    extra headers; ``link`` shapes the responses like a real network (None: as fast as the
     machine goes)."""
 
     class Page(http.server.BaseHTTPRequestHandler):
@@ -54,7 +54,7 @@ def serve_files(files: Mapping[str, tuple[bytes, str]], *, every_path: tuple[byt
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
-            for name, value in {**(headers or {}), **(headers_for(path) if headers_for else {})}.items():
+            for name, value in (headers_for(path) if headers_for else {}).items():
                 self.send_header(name, value)
             self.end_headers()
             if head:
