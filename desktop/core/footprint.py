@@ -11,7 +11,11 @@ from 1.03x a bare Qt WebEngine host's to about 0.82x, at no start-up cost:
   Qt says on stderr that it found no GL, which is the point. Where a GPU may be there, all of this is left as it
   is (the driver's business);
 - V8's ``--optimize-for-size`` in the page's process: smaller heaps and code, for a page that spends its day
-  waiting for calls rather than computing.
+  waiting for calls rather than computing;
+- on Linux, one zygote instead of two (``--no-unsandboxed-zygote``). Chromium forks renderers from its sandboxed
+  zygote, and keeps a second, unsandboxed one all day for helper processes. The only helper the phone starts is
+  the audio service (a ring, a call); without that zygote Chromium starts it directly, and the first sound and
+  the first microphone capture come as quickly as before. The tree is about 7 MiB smaller.
 
 The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
 applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
@@ -35,6 +39,8 @@ NO_GPU_ENVIRON = {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "none
                   "QT_WAYLAND_CLIENT_BUFFER_INTEGRATION": "none"}
 #: Flags for every machine: V8 favours memory over peak speed (the widget's scripts are UI and signalling).
 ALWAYS_FLAGS = ("--js-flags=--optimize-for-size",)
+#: Flags for Linux, where Chromium forks its processes from zygotes: no unsandboxed zygote, which nothing uses here.
+LINUX_FLAGS = ("--no-unsandboxed-zygote",)
 #: Qt platforms that never draw with a GPU.
 _SOFTWARE_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb")
 #: Environment variables with which a person or a VDI image forces software rendering.
@@ -83,13 +89,15 @@ def decide(enabled: bool, machine: Machine) -> Tuning:
     """The tuning for this machine, or none when the ``performance_tuning`` setting is off."""
     if not enabled:
         return Tuning((), "performance tuning is off (setting performance_tuning): Chromium runs as it would anyway")
+    flags: tuple[str, ...] = ALWAYS_FLAGS
+    everywhere = "performance tuning: V8 optimises for size"
+    if machine.system.startswith("linux"):
+        flags, everywhere = flags + LINUX_FLAGS, everywhere + ", one zygote"
     reason = no_gpu_reason(machine)
     if reason is None:
-        return Tuning(ALWAYS_FLAGS, "performance tuning: V8 optimises for size; a GPU may be available, so "
-                                    "Chromium keeps its GPU service")
-    return Tuning(ALWAYS_FLAGS + NO_GPU_FLAGS, f"performance tuning: V8 optimises for size; no GPU to use ({reason}), "
-                  "so no GL: Chromium's GPU service is off, Qt Quick draws in software and Qt's windows have no GL",
-                  NO_GPU_ENVIRON)
+        return Tuning(flags, f"{everywhere}; a GPU may be available, so Chromium keeps its GPU service")
+    return Tuning(flags + NO_GPU_FLAGS, f"{everywhere}; no GPU to use ({reason}), so no GL: Chromium's GPU service "
+                  "is off, Qt Quick draws in software and Qt's windows have no GL", NO_GPU_ENVIRON)
 
 
 def overridden(tuning: Tuning, flags: str, environ: Mapping[str, str]) -> list[str]:

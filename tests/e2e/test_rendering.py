@@ -55,6 +55,20 @@ def gl_drivers(root: int) -> set[str]:
     return found
 
 
+def unsandboxed_zygotes(root: int) -> int:
+    """How many unsandboxed Chromium zygotes (started for helper processes; renderers come from the other one) the
+    tree of ``root`` has."""
+    count = 0
+    for pid in tree_pids(root):
+        try:
+            # A zygote rewrites its command line as one string: words separated by spaces rather than NULs.
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split()
+        except OSError:
+            continue
+        count += "--type=zygote" in words and "--no-zygote-sandbox" in words
+    return count
+
+
 def window_geometry(display: str, title: str) -> tuple[int, int, int, int]:
     """x, y, width and height of the window named ``title``, as the X server has them."""
     info = subprocess.run(["xwininfo", "-display", display, "-name", title], capture_output=True, text=True,
@@ -65,7 +79,7 @@ def window_geometry(display: str, title: str) -> tuple[int, int, int, int]:
 
 
 def check_signed_in_and_tuned(app: Running, env: dict[str, str], tuning: str) -> None:
-    """Signed in, the decision logged, and a GL driver loaded exactly when the tuning is off."""
+    """Signed in, the decision logged, a GL driver and the unsandboxed zygote exactly when the tuning is off."""
     app.wait_for("widget login status: signed in")
     expected = decide(tuning == "true", this_machine(env))
     assert expected.decision.count("performance tuning") == 1
@@ -75,8 +89,11 @@ def check_signed_in_and_tuned(app: Running, env: dict[str, str], tuning: str) ->
     if tuning == "true":
         assert all(flag in expected.flags for flag in NO_GPU_FLAGS)
         assert not drivers, f"the tuned app loaded {drivers}"
+        assert unsandboxed_zygotes(app.proc.pid) == 0, "the tuned app started Chromium's unsandboxed zygote"
     else:
         assert drivers, "the untuned app ran without a software GL driver: this test no longer shows the lever"
+        assert unsandboxed_zygotes(app.proc.pid) == 1, "the untuned app has no unsandboxed zygote: this test no " \
+                                                       "longer shows the lever"
 
 
 @pytest.mark.parametrize("tuning", ["true", "false"])

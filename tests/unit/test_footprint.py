@@ -10,6 +10,7 @@ import pytest
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.footprint import (
     ALWAYS_FLAGS,
+    LINUX_FLAGS,
     NO_GPU_ENVIRON,
     NO_GPU_FLAGS,
     Machine,
@@ -36,8 +37,10 @@ GPU_LINUX = Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=True)
 def test_machines_without_a_gpu_get_no_gpu_service(machine: Machine, reason: str) -> None:
     assert reason in (no_gpu_reason(machine) or "")
     tuning = decide(True, machine)
-    assert tuning.flags == ALWAYS_FLAGS + NO_GPU_FLAGS
+    linux = LINUX_FLAGS if machine.system == "linux" else ()
+    assert tuning.flags == ALWAYS_FLAGS + linux + NO_GPU_FLAGS
     assert "no GPU to use" in tuning.decision and reason in tuning.decision
+    assert ("one zygote" in tuning.decision) == bool(linux)
 
 
 @pytest.mark.parametrize("machine", [
@@ -48,7 +51,7 @@ def test_machines_without_a_gpu_get_no_gpu_service(machine: Machine, reason: str
 ])
 def test_machines_that_may_have_a_gpu_keep_it(machine: Machine) -> None:
     tuning = decide(True, machine)
-    assert tuning.flags == ALWAYS_FLAGS
+    assert tuning.flags == ALWAYS_FLAGS + (LINUX_FLAGS if machine.system == "linux" else ())
     assert "keeps its GPU service" in tuning.decision
 
 
