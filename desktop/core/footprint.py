@@ -13,9 +13,10 @@ from 1.03x a bare Qt WebEngine host's to about 0.82x, at no start-up cost:
 - V8's ``--optimize-for-size`` in the page's process: smaller heaps and code, for a page that spends its day
   waiting for calls rather than computing;
 - on Linux, one zygote instead of two (``--no-unsandboxed-zygote``). Chromium forks renderers from its sandboxed
-  zygote, and keeps a second, unsandboxed one all day for helper processes. The only helper the phone starts is
-  the audio service (a ring, a call); without that zygote Chromium starts it directly, and the first sound and
-  the first microphone capture come as quickly as before. The tree is about 7 MiB smaller.
+  zygote, and keeps a second, unsandboxed one for helper processes. The only helper the phone starts, the audio
+  service of a ring or a call, is started directly by the app's process (seen in the process tree, sandboxed or
+  not), so that zygote idles all day. Without it the tree is about 7 MiB smaller, and the first sound and the
+  first microphone capture come as quickly as before (``benchmarks/first_sound.py``).
 
 The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
 applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
