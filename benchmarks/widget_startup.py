@@ -31,7 +31,8 @@ SIGNED_IN = "widget login status: signed in"
 
 HERE = Path(__file__).resolve().parent
 UNTUNED = {"EMBEDDABLE_DESKTOP_PERFORMANCE_TUNING": "false"}
-#: The app as shipped, the app with its tuning off, and each Chromium lever of issue 12 alone on the untuned app:
+#: The app as shipped, the app with its tuning off, each lever of issue 12 alone on the untuned app, and the app
+#: without one lever:
 #: name -> (Chromium flags, environment variables).
 LEVERS: dict[str, tuple[str, dict[str, str]]] = {
     "app": ("", {}),
@@ -44,8 +45,11 @@ LEVERS: dict[str, tuple[str, dict[str, str]]] = {
     "low-end-device-mode": ("--enable-low-end-device-mode", UNTUNED),
     "v8-optimize-for-size": ("--js-flags=--optimize-for-size", UNTUNED),
     "quick-software": ("", dict(UNTUNED, QT_QUICK_BACKEND="software")),
+    "one-zygote": ("--no-unsandboxed-zygote", UNTUNED),
     "windows-without-gl": ("", dict(UNTUNED, QT_XCB_GL_INTEGRATION="none",
                                     QT_WAYLAND_CLIENT_BUFFER_INTEGRATION="none")),
+    # The app as shipped without its V8 lever (a person's own --js-flags replace the app's): what that lever costs.
+    "app-without-v8-size": ("--js-flags=--no-optimize-for-size", {}),
 }
 
 
