@@ -23,7 +23,7 @@ import pytest
 from desktop.core.footprint import NO_GPU_ENVIRON, NO_GPU_FLAGS, decide
 from desktop.services.gpu_probe import this_machine
 from tests.e2e.test_app_process import Running, setup, signing_in
-from tests.support.processes import tree_pids
+from tests.support.processes import tree_pids, unsandboxed_zygotes
 from tests.support.requirements import require
 from tests.support.xvfb import colours, screenshot, virtual_screen
 
@@ -53,20 +53,6 @@ def gl_drivers(root: int) -> set[str]:
             if "/" in line and (name.endswith("_dri.so") or name.startswith(("libgallium", "libLLVM"))):
                 found.add(name)
     return found
-
-
-def unsandboxed_zygotes(root: int) -> int:
-    """How many unsandboxed Chromium zygotes (started for helper processes; renderers come from the other one) the
-    tree of ``root`` has."""
-    count = 0
-    for pid in tree_pids(root):
-        try:
-            # A zygote rewrites its command line as one string: words separated by spaces rather than NULs.
-            words = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split()
-        except OSError:
-            continue
-        count += "--type=zygote" in words and "--no-zygote-sandbox" in words
-    return count
 
 
 def window_geometry(display: str, title: str) -> tuple[int, int, int, int]:

@@ -36,7 +36,9 @@ from tests.e2e.test_remote_commands import (  # noqa: F401 - 'embeddable-desktop
     test_a_signed_out_phone_says_so,
     test_answer_a_ringing_call_from_another_process,
 )
+from tests.integration.conftest import CLIENT_ID
 from tests.packaging.conftest import Built
+from tests.support.processes import command_line, tree_pids, unsandboxed_zygotes
 from tests.support.requirements import require
 from tests.support.xvfb import screenshot, virtual_screen
 
@@ -138,6 +140,49 @@ def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup,
         finally:
             if app.proc.poll() is None:
                 app.proc.kill()
+
+
+def test_an_ordinary_user_runs_the_installed_phone_in_chromium_s_sandbox(installed: list[str], setup,  # noqa: F811
+                                                                         tmp_path: Path) -> None:
+    """Everything else here runs as root, where Chromium has no sandbox. A person's phone is sandboxed: a throwaway
+    user starts the installed app on an X screen; the widget loads and runs in a sandboxed renderer, with one
+    zygote (the tuning drops the unsandboxed one), and the app quits cleanly on SIGTERM."""
+    require(shutil.which("setpriv") is not None and shutil.which("useradd") is not None, "util-linux and passwd")
+    platform, ca, _ = setup
+    user = f"ed-sandbox-{os.getpid()}"
+    subprocess.run(["useradd", "--create-home", user], check=True, capture_output=True, timeout=60)
+    # A folder the user owns, outside pytest's root-only temp folder: the data folder and the stand-ins' CA.
+    home = Path("/home") / user
+    (home / "ca.pem").write_bytes(ca.read_bytes())
+    data = home / "data"
+    try:
+        shutil.chown(home / "ca.pem", user)
+        with virtual_screen() as display:
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "DISPLAY": display,
+                   "QT_QPA_PLATFORM": "xcb", "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS": str(home / "ca.pem"),
+                   "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/embeddable-desktop-tests-bus"}
+            # setpriv execs the app as the user (no process in between, so SIGTERM reaches the app itself).
+            argv = [f"--reuid={user}", f"--regid={user}", "--init-groups", "--", str(INSTALLED), "--env", "custom",
+                    "--app-server", platform.origin, "--client-id", CLIENT_ID, "--widget-url", platform.widget_url,
+                    "--data-dir", str(data)]
+            setpriv = Path(shutil.which("setpriv") or "setpriv")
+            app = Running(setpriv, argv, env, data / "logs" / "embeddable-desktop.log")
+            try:
+                app.wait_for("widget login status: signed out", timeout=90)
+                commands = [command_line(pid) for pid in tree_pids(app.proc.pid)]
+                chromium = [words for words in commands if any(w.startswith("--type=") for w in words)]
+                assert any("--type=renderer" in w or "--type=zygote" in w for w in chromium), commands
+                assert not [words for words in chromium if "--no-sandbox" in words], "Chromium ran unsandboxed"
+                assert unsandboxed_zygotes(app.proc.pid) == 0
+                assert screenshot(display, tmp_path / "sandboxed.png") > 20, "the screen is blank"
+                assert app.terminate() == 0
+                assert "Embeddable Desktop stopped" in app.log()
+            finally:
+                if app.proc.poll() is None:
+                    app.proc.kill()
+    finally:
+        subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True, timeout=30)
+        subprocess.run(["userdel", "--remove", user], capture_output=True, timeout=60)
 
 
 def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list[str], tmp_path: Path) -> None:

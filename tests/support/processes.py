@@ -21,3 +21,19 @@ def tree_pids(root: int) -> list[int]:
         pids.append(pid)
         todo.extend(children.get(pid, []))
     return pids
+
+
+def command_line(pid: int) -> list[str]:
+    """The words of a process's command line; [] once it has gone. (A Chromium zygote rewrites its own as one
+    string, words separated by spaces rather than NULs.)"""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split()
+    except OSError:
+        return []
+
+
+def unsandboxed_zygotes(root: int) -> int:
+    """How many unsandboxed Chromium zygotes (kept for helper processes; renderers come from the sandboxed one)
+    the tree of ``root`` has."""
+    return sum("--type=zygote" in words and "--no-zygote-sandbox" in words
+               for words in map(command_line, tree_pids(root)))
