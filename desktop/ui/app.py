@@ -11,8 +11,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.errors import UsageError
@@ -24,6 +25,8 @@ from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFil
 from desktop.services.tls_trust import extra_ca_file
 
 if TYPE_CHECKING:  # Qt is imported only once the options are known to be valid
+    import qasync
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("desktop")
@@ -147,7 +150,6 @@ def _application() -> QApplication:
 
 def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     options = loaded.options
-    from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 
     from desktop.ui.binding_check import warn_if_the_binding_loses_references
@@ -181,12 +183,39 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     window.errors.install_excepthook()
     controller.window_changed.connect(lambda new: new.errors.install_excepthook())
 
+    async def shutdown() -> None:
+        hotkeys.close()
+        await controller.shutdown()
+        await asyncio.sleep(0.1)  # Qt deletes the page before the profiles, so storage is flushed
+        controller.deleteLater()
+        await asyncio.sleep(0.1)
+
+    app.setQuitOnLastWindowClosed(False)
+    return _run_until_quit(app, loop, controller.quit_requested, shutdown)
+
+
+def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: SignalInstance,
+                    shutdown: Callable[[], Coroutine[Any, Any, None]]) -> int:
+    """Run the event loop until the app is asked to quit (``quit_requested``, SIGTERM, SIGINT, SIGHUP), then
+    ``shutdown`` on it; the exit status."""
+    import asyncio
+
+    from PySide6.QtCore import QTimer
+
     # Quitting always goes through this event, so the loop stops from inside itself and the shutdown
     # below runs (listener closed, page released before the profile, storage flushed).
     quit_event = asyncio.Event()
-    app.setQuitOnLastWindowClosed(False)
-    controller.quit_requested.connect(quit_event.set)
-    app.aboutToQuit.connect(quit_event.set)  # e.g. the desktop session is ending
+    quit_requested.connect(quit_event.set)
+    ended_by_qt = False
+
+    def qt_loop_ending() -> None:
+        # Qt ends its event loop by itself when its display goes away (or the desktop session ends); the async
+        # shutdown then cannot run any more (see below).
+        nonlocal ended_by_qt
+        ended_by_qt = ended_by_qt or not quit_event.is_set()
+        quit_event.set()
+
+    app.aboutToQuit.connect(qt_loop_ending)
 
     # Python signal handlers only run when Python gets control; this timer gives it control while Qt's
     # loop is idle, so SIGTERM quits through the event loop like the Quit action.
@@ -200,13 +229,18 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     async def main() -> None:
         await quit_event.wait()
         log.info("quitting")
-        hotkeys.close()
-        await controller.shutdown()
-        await asyncio.sleep(0.1)  # Qt deletes the page before the profiles, so storage is flushed
-        controller.deleteLater()
-        await asyncio.sleep(0.1)
+        await shutdown()
 
     with loop:
-        loop.run_until_complete(main())
+        try:
+            loop.run_until_complete(main())
+        except RuntimeError:
+            if not ended_by_qt:
+                raise
+            # Running Qt's loop again to shut down in order crashes in Qt once its display is gone, so stop here:
+            # the web profile's storage is written by Chromium as it goes.
+            log.warning("Qt's event loop ended by itself (its display went away, or the session ended): "
+                        "stopping without the usual shutdown")
+            return 1
     log.info("%s stopped", APP_NAME)
     return 0

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.test_app_process import Running, setup, signing_in
 from tests.support.requirements import require
-from tests.support.xvfb import screenshot, virtual_screen
+from tests.support.xvfb import screenshot, virtual_screen, virtual_screen_server
 
 pytestmark = pytest.mark.e2e
 __all__ = ["setup"]  # the fixture, shared with the other process tests
@@ -74,3 +74,25 @@ def test_a_hotkey_pressed_on_the_x_server_mutes_the_call(app_program: Path, setu
                 time.sleep(0.1)
         finally:
             assert app.terminate() == 0
+
+
+def test_the_display_going_away_stops_the_app_without_a_traceback(app_program: Path, setup,  # noqa: F811
+                                                                   tmp_path: Path) -> None:
+    """The X server dies under the signed-in phone (it crashed, or the session ended). Qt ends its event loop by
+    itself; the app says so in its log and exits 1: no traceback, no crash."""
+    require(shutil.which("Xvfb") is not None, "Xvfb is needed")
+    argv, env, log_file = signing_in(setup, tmp_path)
+    with virtual_screen_server() as (display, server):
+        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
+        try:
+            app.wait_for("widget login status: signed in")
+            server.kill()
+            server.wait(10)
+            status = app.proc.wait(30)
+            errors = app.proc.stderr.read() if app.proc.stderr else ""
+            assert "Traceback" not in errors and "Fatal Python error" not in errors, errors[-3000:]
+            assert status == 1, f"exit status {status}"
+            assert "Qt's event loop ended by itself" in app.log()
+        finally:
+            if app.proc.poll() is None:
+                app.proc.kill()

@@ -13,6 +13,13 @@ from pathlib import Path
 @contextmanager
 def virtual_screen(size: str = "1280x800x24") -> Iterator[str]:
     """Xvfb on a free display (it picks the number and reports it when ready); yields ``":N"``."""
+    with virtual_screen_server(size) as (display, _):
+        yield display
+
+
+@contextmanager
+def virtual_screen_server(size: str = "1280x800x24") -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Like :func:`virtual_screen`, also yielding the X server's process (for a test that kills it)."""
     read, write = os.pipe()
     screen = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size, "-nolisten", "tcp"],
                               pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -22,7 +29,7 @@ def virtual_screen(size: str = "1280x800x24") -> Iterator[str]:
     try:
         if not number:
             raise AssertionError(f"Xvfb did not start: {screen.stderr.read() if screen.stderr else ''}")
-        yield f":{number}"
+        yield f":{number}", screen
     finally:
         screen.terminate()
         screen.wait(10)
