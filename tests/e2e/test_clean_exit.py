@@ -19,7 +19,7 @@ import pytest
 from desktop.ui.binding_check import disconnect_loses_a_reference
 from tests.e2e.test_app_process import Running, setup, signing_in  # noqa: F401 - setup is a fixture
 from tests.integration.conftest import free_port
-from tests.support.processes import tree_pids
+from tests.support.processes import command_line, tree_pids
 from tests.support.requirements import require
 from tests.support.xvfb import virtual_screen
 
@@ -39,14 +39,7 @@ def test_the_installed_binding_keeps_its_references(qapp) -> None:
 
 def renderer_pids(root: int) -> list[int]:
     """QtWebEngineProcess renderers among ``root``'s descendants."""
-    found = []
-    for pid in tree_pids(root):
-        try:
-            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                found.append(pid)
-        except OSError:
-            continue  # it ended meanwhile
-    return found
+    return [pid for pid in tree_pids(root) if "--type=renderer" in command_line(pid)]
 
 
 STATES = ["signed in", "signed out", "sign-in pending, 300 connections open", "ringing", "on a call",
