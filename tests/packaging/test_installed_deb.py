@@ -153,9 +153,9 @@ def test_an_ordinary_user_runs_the_installed_phone_in_chromium_s_sandbox(install
     subprocess.run(["useradd", "--create-home", user], check=True, capture_output=True, timeout=60)
     # A folder the user owns, outside pytest's root-only temp folder: the data folder and the stand-ins' CA.
     home = Path("/home") / user
-    (home / "ca.pem").write_bytes(ca.read_bytes())
     data = home / "data"
     try:
+        (home / "ca.pem").write_bytes(ca.read_bytes())
         shutil.chown(home / "ca.pem", user)
         with virtual_screen() as display:
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "DISPLAY": display,
