@@ -1,7 +1,7 @@
 """What the app sheds of a general-purpose browser, decided before Chromium starts (the ``performance_tuning`` setting).
 
 Measured on a widget-sized page under X11 (``benchmarks/README.md``), these take the memory of the process tree
-from 1.03x a bare Qt WebEngine host's to about 0.79x. Only the V8 lever costs start-up time (about 0.1x):
+from 1.03x a bare Qt WebEngine host's to about 0.77x, and cost no start-up time:
 - where there is no GPU to use, no GL at all. Qt WebEngine runs Chromium's GPU service in a thread of the app's
   own process, Qt draws the page into the window with Qt Quick, and Qt's X11 and Wayland platforms set up GL for
   every window. Without a GPU all three load a software GL driver (Mesa's llvmpipe, with all of LLVM: about
@@ -10,17 +10,18 @@ from 1.03x a bare Qt WebEngine host's to about 0.79x. Only the V8 lever costs st
   ``QT_WAYLAND_CLIENT_BUFFER_INTEGRATION=none``: windows then use shared memory) draw the same pixels without it.
   Qt says on stderr that it found no GL, which is the point. Where a GPU may be there, all of this is left as it
   is (the driver's business);
-- V8's ``--optimize-for-size`` in the page's process: smaller heaps and code, for a page that spends its day
-  waiting for calls rather than computing;
+- V8's collector exposed to the app (``desktop.core.page_memory``), which collects the page's garbage once the
+  phone is ready and while it is hidden. It replaced V8's ``--optimize-for-size``, which saved less memory and
+  cost about 0.07x of start-up;
 - on Linux, one zygote instead of two (``--no-unsandboxed-zygote``). Chromium forks renderers from its sandboxed
   zygote, and keeps a second, unsandboxed one for helper processes. The only helper the phone starts, the audio
   service of a ring or a call, is started directly by the app's process (seen in the process tree, sandboxed or
   not), so that zygote idles all day. Without it the tree is about 7 MiB smaller, and the first sound and the
   first microphone capture come as quickly as before (``benchmarks/first_sound.py``).
 
-The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode) are not
-applied: they changed nothing measurable, or cost start-up time for the memory they saved. IT turns all of this
-off with one setting when a driver misbehaves.
+The other levers tried (GPU in-process, one renderer process, unused features off, low-end device mode, V8's
+size and memory-saver modes) are not applied: they changed nothing measurable, or cost start-up time for the
+memory they saved. IT turns all of this off with one setting when a driver misbehaves.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from desktop.core.chromium_flags import chromium_flags
+from desktop.core.page_memory import EXPOSE_FLAG
 from desktop.core.proxy import SYSTEM
 
 #: Chromium flags for a machine without a usable GPU: no GPU service (no software GL), compositing in software.
@@ -38,8 +40,8 @@ NO_GPU_FLAGS = ("--disable-gpu",)
 #: X11 and Wayland windows get no GL integration ("none": Qt loads none, and Wayland windows use shared memory).
 NO_GPU_ENVIRON = {"QT_QUICK_BACKEND": "software", "QT_XCB_GL_INTEGRATION": "none",
                   "QT_WAYLAND_CLIENT_BUFFER_INTEGRATION": "none"}
-#: Flags for every machine: V8 favours memory over peak speed (the widget's scripts are UI and signalling).
-ALWAYS_FLAGS = ("--js-flags=--optimize-for-size",)
+#: Flags for every machine: V8's collector, for the app to collect the page's garbage when the phone is idle.
+ALWAYS_FLAGS = (EXPOSE_FLAG,)
 #: Flags for Linux, where Chromium forks its processes from zygotes: no unsandboxed zygote, which nothing uses here.
 LINUX_FLAGS = ("--no-unsandboxed-zygote",)
 #: Qt platforms that never draw with a GPU.
@@ -91,7 +93,7 @@ def decide(enabled: bool, machine: Machine) -> Tuning:
     if not enabled:
         return Tuning((), "performance tuning is off (setting performance_tuning): Chromium runs as it would anyway")
     flags: tuple[str, ...] = ALWAYS_FLAGS
-    everywhere = "performance tuning: V8 optimises for size"
+    everywhere = "performance tuning: the page's garbage collected when the phone is ready and while hidden"
     if machine.system.startswith("linux"):
         flags, everywhere = flags + LINUX_FLAGS, everywhere + ", one zygote"
     reason = no_gpu_reason(machine)

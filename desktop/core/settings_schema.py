@@ -147,9 +147,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("notifications", "true/false", True, "desktop notifications for incoming calls and messages", _flag),
     Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
     Setting("performance_tuning", "true/false", True, "shed what the phone does not need, decided for each "
-            "computer at start (V8 optimised for size; on Linux one Chromium zygote instead of two; no GL where "
-            "there is no GPU); false runs Chromium and Qt as they are, in case a graphics driver misbehaves", _flag,
-            restart_required=True),
+            "computer at start (the page's garbage collected when the phone is ready and while hidden; on Linux "
+            "one Chromium zygote instead of two; no GL where there is no GPU); false runs Chromium and Qt as they "
+            "are, in case a graphics driver misbehaves", _flag, restart_required=True),
     Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
             "settings and proxy variables), none, http://host:port or pac:URL (a PAC script)", _proxy,
             restart_required=True),

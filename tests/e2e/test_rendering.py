@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.footprint import NO_GPU_ENVIRON, NO_GPU_FLAGS, decide
+from desktop.core.page_memory import EXPOSE_FLAG
 from desktop.services.gpu_probe import this_machine
 from tests.e2e.test_app_process import Running, setup, signing_in
 from tests.support.processes import tree_pids, unsandboxed_zygotes
@@ -70,8 +71,11 @@ def check_signed_in_and_tuned(app: Running, env: dict[str, str], tuning: str) ->
     expected = decide(tuning == "true", this_machine(env))
     assert expected.decision.count("performance tuning") == 1
     assert f"INFO desktop: {expected.decision}" in app.log()
+    if tuning == "true":  # V8's collector is exposed, and the app collects the page's garbage once it is ready
+        app.wait_for("collected the page's garbage once the phone was ready")
     time.sleep(1.5)  # let the signed-in phone paint
     drivers = gl_drivers(app.proc.pid)
+    assert ("page's garbage" in app.log()) == (tuning == "true")
     if tuning == "true":
         assert all(flag in expected.flags for flag in NO_GPU_FLAGS)
         assert not drivers, f"the tuned app loaded {drivers}"
@@ -89,6 +93,20 @@ def test_offscreen(app_program: Path, setup, tmp_path: Path, tuning: str) -> Non
     app = Running(app_program, argv, env, log_file)
     try:
         check_signed_in_and_tuned(app, env, tuning)
+    finally:
+        assert app.terminate() == 0
+
+
+def test_own_v8_flags_replace_the_collector_and_the_log_says_so(app_program: Path, setup, tmp_path: Path) -> None:
+    argv, env, log_file = signing_in(setup, tmp_path)
+    env = untuned(dict(env, QT_QPA_PLATFORM="offscreen"))
+    env["QTWEBENGINE_CHROMIUM_FLAGS"] += " --js-flags=--max-lazy"  # a developer's own V8 flags
+    app = Running(app_program, argv, env, log_file)
+    try:
+        app.wait_for("widget login status: signed in")
+        app.wait_for("the page's garbage is not collected: V8's collector is not exposed")
+        assert f"{EXPOSE_FLAG} not applied; the environment sets its own" in app.log()
+        assert "collected the page's garbage" not in app.log()
     finally:
         assert app.terminate() == 0
 

@@ -20,6 +20,7 @@ from desktop.core.footprint import (
     overridden,
 )
 from desktop.core.options import parse_settings
+from desktop.core.page_memory import EXPOSE_FLAG
 from desktop.core.settings import Layer, Policy
 from desktop.services.gpu_probe import has_render_node
 
@@ -89,7 +90,7 @@ def test_what_the_persons_own_settings_override_is_named() -> None:
     tuning = decide(True, Machine("linux", {"QT_QPA_PLATFORM": "xcb"}, render_node=False))
     mine = chromium_flags("--js-flags=--max-lazy", running_as_root=False, tuning=tuning.flags)
     environ = dict(NO_GPU_ENVIRON, QT_QUICK_BACKEND="rhi")
-    assert overridden(tuning, mine, environ) == ["--js-flags=--optimize-for-size", "QT_QUICK_BACKEND=software"]
+    assert overridden(tuning, mine, environ) == [EXPOSE_FLAG, "QT_QUICK_BACKEND=software"]
     applied = chromium_flags(None, running_as_root=False, tuning=tuning.flags)
     assert overridden(tuning, applied, NO_GPU_ENVIRON) == []
     assert overridden(tuning, applied, dict(NO_GPU_ENVIRON, QT_XCB_GL_INTEGRATION="xcb_glx")) == [
@@ -106,6 +107,6 @@ def test_applying_puts_the_tuning_where_qt_reads_it_and_keeps_the_persons_own() 
     assert flags[0] == "--lang=de" and all(flag in flags for flag in tuning.flags)
     assert "--disable-background-timer-throttling" in flags and "--no-sandbox" not in flags
     mine = {"QTWEBENGINE_CHROMIUM_FLAGS": "--js-flags=--max-lazy", "QT_QUICK_BACKEND": "rhi"}
-    assert apply_tuning(tuning, mine, running_as_root=True) == ["--js-flags=--optimize-for-size",
+    assert apply_tuning(tuning, mine, running_as_root=True) == [EXPOSE_FLAG,
                                                                 "QT_QUICK_BACKEND=software"]
     assert mine["QT_QUICK_BACKEND"] == "rhi" and "--no-sandbox" in shlex.split(mine["QTWEBENGINE_CHROMIUM_FLAGS"])

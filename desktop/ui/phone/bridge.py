@@ -8,6 +8,7 @@ which posts the command into the widget's window. The widget's scripts never get
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import resources
 
 from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
@@ -15,6 +16,7 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 
 from desktop.core.bridge_js import parse_bridge_message, post_message_js
+from desktop.core.page_memory import collect_garbage_js
 from desktop.core.widget_commands import WidgetCommand
 
 log = logging.getLogger("desktop.bridge")
@@ -63,3 +65,8 @@ class PageBridge(QObject):
         """Post a command into the widget window (JSON-encoded, never string-pasted)."""
         self._page.runJavaScript(post_message_js(command), WORLD)
         log.info("posted %s to the widget", command.type)
+
+    def collect_garbage(self, done: Callable[[object], None]) -> None:
+        """A full collection of the page's garbage, from the isolated world (see ``desktop.core.page_memory``);
+        ``done`` gets what the JavaScript evaluated to."""
+        self._page.runJavaScript(collect_garbage_js(), WORLD, done)

@@ -28,6 +28,7 @@ from desktop.ui.phone.bridge import PageBridge
 from desktop.ui.phone.calls import CallMonitor
 from desktop.ui.phone.dialing import DialQueue
 from desktop.ui.phone.links import LinkRouter
+from desktop.ui.phone.page_memory import PageMemory
 from desktop.ui.phone.phone import Phone
 from desktop.ui.phone.widget_events import WidgetEvents
 from desktop.ui.phone.widget_page import WidgetPage
@@ -115,6 +116,9 @@ class MainWindow(QMainWindow):
         self.calls = CallMonitor(self, self)
         #: Every action on the phone goes through this (the bridge is its own business).
         self.phone = Phone(self.bridge, self.calls.book, self.status, self)
+        #: Collects the page's garbage when the phone is idle; only with the tuning, which exposes V8's collector.
+        self.page_memory = PageMemory(self.bridge, self.status, self.calls.book, lambda: not self.isVisible(),
+                                      changed=self.state_changed, parent=self) if options.performance_tuning else None
         self._build_menus(resolution, settings_path)
         self.set_always_on_top(options.desktop.always_on_top)
         self.dialing = DialQueue(self, self.status)
