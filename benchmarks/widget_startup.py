@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import compile_the_app, host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import NETWORKS, serve  # noqa: E402
 
+from desktop.core.page_memory import GC_FUNCTION  # noqa: E402
 from tests.support.xvfb import virtual_screen  # noqa: E402
 
 SIGNED_IN = "widget login status: signed in"
@@ -48,8 +49,13 @@ LEVERS: dict[str, tuple[str, dict[str, str]]] = {
     "one-zygote": ("--no-unsandboxed-zygote", UNTUNED),
     "windows-without-gl": ("", dict(UNTUNED, QT_XCB_GL_INTEGRATION="none",
                                     QT_WAYLAND_CLIENT_BUFFER_INTEGRATION="none")),
-    # The app as shipped without its V8 lever (a person's own --js-flags replace the app's): what that lever costs.
-    "app-without-v8-size": ("--js-flags=--no-optimize-for-size", {}),
+    # The app as shipped without its collections of the page's garbage (a person's own --js-flags replace the
+    # app's, which expose V8's collector): what they save.
+    "app-without-collection": ("--js-flags=--no-expose-gc", {}),
+    # The app as shipped until the collections replaced it: V8's --optimize-for-size, and no collections.
+    "app-with-v8-size": ("--js-flags=--optimize-for-size", {}),
+    # Both: the collections and V8's --optimize-for-size.
+    "app-and-v8-size": (f"--js-flags=--expose-gc-as={GC_FUNCTION} --optimize-for-size", {}),
 }
 
 
