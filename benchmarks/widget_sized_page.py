@@ -46,19 +46,32 @@ def _css() -> bytes:
     return (face + "".join(rules)).encode()
 
 
-def _html() -> bytes:
+#: With ``timing``, the page notes when each of its steps happened (ms after its navigation started) and reports
+#: them 1 s after the login event was posted, as ``GET /steps?{json}`` (see ``startup_steps.py``).
+_TIMING_HEAD = "<script>window.__steps = {navigation: performance.timeOrigin};</script>"
+_TIMING_REPORT = """setTimeout(function () {
+    fetch('/steps?' + encodeURIComponent(JSON.stringify(window.__steps))).catch(function () {});
+  }, 1000);"""
+
+
+def _html(timing: bool = False) -> bytes:
+    def step(name: str) -> str:
+        return f"window.__steps.{name} = performance.now();" if timing else ""
+
     scripts = "".join(f'<script src="/js/chunk-{i}.js"></script>' for i in range(CHUNKS))
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>widget</title>
+    if timing:
+        scripts += f"<script>{step('scripts_run')}</script>"
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>widget</title>{_TIMING_HEAD if timing else ""}
 <link rel="stylesheet" href="/css/app.css">{scripts}</head><body><div id="app"></div><script>
 // Build a widget-like UI (lists of calls and contacts), then say what the widget says once it is up.
 var app = document.getElementById('app'), html = [];
 for (var i = 0; i < 3000; i++) html.push('<div class="c' + i + '"><span>Contact ' + i + '</span><b>+1650555'
   + String(1000 + i).slice(-4) + '</b></div>');
-app.innerHTML = html.join('');
+app.innerHTML = html.join('');{step('ui_built')}
 // The bare host learns of the login event the way the app does: when the message event is delivered (a task of
 // its own, after the post), not when it is posted.
 window.addEventListener('message', function (event) {{
-  if (event.data && event.data.type === 'rc-login-status-notify') document.title = 'ready';
+  if (event.data && event.data.type === 'rc-login-status-notify') {{ {step('event_seen')} document.title = 'ready'; }}
 }});
 // What keeps a signed-in widget busy while nobody calls: a status clock every second and a keep-alive request
 // every 25 seconds (the widget's push and SIP connections do about that).
@@ -68,8 +81,8 @@ setInterval(function () {{
   fetch('/app.html', {{method: 'HEAD', cache: 'no-store'}}).catch(function () {{}});
 }}, 25000);
 // A task after the UI is built, not an animation frame: the widget signs in even when started hidden in the tray.
-setTimeout(function () {{
-  window.postMessage({{type: 'rc-login-status-notify', loggedIn: true}}, '*');
+setTimeout(function () {{{step('event_posted')}
+  window.postMessage({{type: 'rc-login-status-notify', loggedIn: true}}, '*');{_TIMING_REPORT if timing else ""}
   window.postMessage({{type: 'rc-dialer-status-notify', ready: true}}, '*');
 }}, 0);
 </script></body></html>""".encode()
@@ -88,13 +101,14 @@ def _cache_headers(path: str) -> dict[str, str]:
     return {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
-def serve(network: str = "local") -> tuple[str, Callable[[], None]]:
+def serve(network: str = "local", *, timing: bool = False,
+          on_request: Callable[[str], None] | None = None) -> tuple[str, Callable[[], None]]:
     """Serve the page on 127.0.0.1 over ``network`` (a key of NETWORKS): (the URL of ``/app.html``, a function
-    that stops the server)."""
-    files = {"/app.html": (_html(), "text/html"), "/css/app.css": (_css(), "text/css")}
+    that stops the server). ``timing`` and ``on_request``: see ``_TIMING_HEAD`` and ``serve_files``."""
+    files = {"/app.html": (_html(timing), "text/html"), "/css/app.css": (_css(), "text/css")}
     files.update({f"/js/chunk-{i}.js": (_chunk(i), "application/javascript") for i in range(CHUNKS)})
     if FONT.exists():
         files["/fonts/sans.ttf"] = (FONT.read_bytes(), "font/ttf")
     total = sum(len(body) for body, _ in files.values())
     print(f"widget-sized page: {total / 1024 / 1024:.1f} MiB in {len(files)} files")
-    return serve_files(files, headers_for=_cache_headers, link=NETWORKS[network])
+    return serve_files(files, headers_for=_cache_headers, link=NETWORKS[network], on_request=on_request)

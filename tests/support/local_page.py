@@ -32,12 +32,12 @@ class Link:
 
 
 def serve_files(files: Mapping[str, tuple[bytes, str]], *, every_path: tuple[bytes, str] | None = None,
-                headers_for: Callable[[str], Mapping[str, str]] | None = None,
-                link: Link | None = None) -> tuple[str, Callable[[], None]]:
+                headers_for: Callable[[str], Mapping[str, str]] | None = None, link: Link | None = None,
+                on_request: Callable[[str], None] | None = None) -> tuple[str, Callable[[], None]]:
     """Serve ``files`` (path -> body and content type; ``every_path`` for any other path, else 404):
     (the URL of ``/app.html``, a function that stops the server). ``headers_for(path)`` gives each response's
     extra headers; ``link`` shapes the responses like a real network (None: as fast as the
-    machine goes)."""
+    machine goes); ``on_request(path)`` is told of each request as it arrives (the path with its query)."""
 
     class Page(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -47,6 +47,8 @@ def serve_files(files: Mapping[str, tuple[bytes, str]], *, every_path: tuple[byt
             self._respond(head=True)
 
         def _respond(self, *, head: bool) -> None:
+            if on_request is not None:
+                on_request(self.path)
             path = self.path.split("?", 1)[0]
             body, kind = files.get(path, every_path or (b"", "text/plain"))
             if link is not None:
