@@ -9,7 +9,9 @@ kept from an unmeasured first start). Every time is in ms from process start, th
   scripts run, its UI built, the login event posted, and the login event seen by the page's own listener;
 - "signed in": the app's log line for the event arriving over its bridge, the bare host's title change.
 
-    .venv/bin/python benchmarks/startup_steps.py [--runs 7] [--network local|office]
+``--without-font`` serves the page without its web font, to see what the font's late layout costs each host.
+
+    .venv/bin/python benchmarks/startup_steps.py [--runs 7] [--network local|office] [--without-font]
 """
 
 from __future__ import annotations
@@ -92,9 +94,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--network", choices=list(NETWORKS), default="local")
+    parser.add_argument("--without-font", action="store_true", help="the page without its web font")
     args = parser.parse_args()
     requests = Requests()
-    url, stop_server = serve(args.network, timing=True, on_request=requests)
+    url, stop_server = serve(args.network, timing=True, font=not args.without_font, on_request=requests)
     results: dict[str, list[dict[str, float]]] = {"app": [], "bare": []}
     with virtual_screen() as display, tempfile.TemporaryDirectory() as data:
         os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
@@ -110,7 +113,8 @@ def main() -> int:
                for host, rounds in results.items()}
     order = sorted(set(medians["app"]) | set(medians["bare"]),
                    key=lambda step: medians["app"].get(step, medians["bare"].get(step, 0.0)))
-    print(f"ms from process start, medians of {args.runs} rounds (X11, {args.network} network, the app warm)")
+    font = ", the page without its web font" if args.without_font else ""
+    print(f"ms from process start, medians of {args.runs} rounds (X11, {args.network} network, the app warm{font})")
     print(f"{'step':40s} {'app':>7s} {'bare':>7s} {'app - bare':>11s}")
     for step in order:
         app, bare = medians["app"].get(step), medians["bare"].get(step)

@@ -39,10 +39,10 @@ def _chunk(index: int) -> bytes:
     return "".join(parts).encode()
 
 
-def _css() -> bytes:
+def _css(font: bool = True) -> bytes:
     rules = [f".c{i}{{margin:{i % 9}px;padding:{i % 5}px;color:#{i * 2654435761 % 0xFFFFFF:06x};"
              f"font:{12 + i % 4}px/1.4 'Bench Sans',sans-serif}}\n" for i in range(6000)]
-    face = "@font-face{font-family:'Bench Sans';src:url(/fonts/sans.ttf) format('truetype')}\n"
+    face = "@font-face{font-family:'Bench Sans';src:url(/fonts/sans.ttf) format('truetype')}\n" if font else ""
     return (face + "".join(rules)).encode()
 
 
@@ -101,13 +101,14 @@ def _cache_headers(path: str) -> dict[str, str]:
     return {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
-def serve(network: str = "local", *, timing: bool = False,
+def serve(network: str = "local", *, timing: bool = False, font: bool = True,
           on_request: Callable[[str], None] | None = None) -> tuple[str, Callable[[], None]]:
     """Serve the page on 127.0.0.1 over ``network`` (a key of NETWORKS): (the URL of ``/app.html``, a function
-    that stops the server). ``timing`` and ``on_request``: see ``_TIMING_HEAD`` and ``serve_files``."""
-    files = {"/app.html": (_html(timing), "text/html"), "/css/app.css": (_css(), "text/css")}
+    that stops the server). ``timing`` and ``on_request``: see ``_TIMING_HEAD`` and ``serve_files``; without
+    ``font`` the page has no web font (the text is laid out once, in a system font)."""
+    files = {"/app.html": (_html(timing), "text/html"), "/css/app.css": (_css(font), "text/css")}
     files.update({f"/js/chunk-{i}.js": (_chunk(i), "application/javascript") for i in range(CHUNKS)})
-    if FONT.exists():
+    if font and FONT.exists():
         files["/fonts/sans.ttf"] = (FONT.read_bytes(), "font/ttf")
     total = sum(len(body) for body, _ in files.values())
     print(f"widget-sized page: {total / 1024 / 1024:.1f} MiB in {len(files)} files")
