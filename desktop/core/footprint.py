@@ -1,7 +1,7 @@
 """What the app sheds of a general-purpose browser, decided before Chromium starts (the ``performance_tuning`` setting).
 
 Measured on a widget-sized page under X11 (``benchmarks/README.md``), these take the memory of the process tree
-from 1.03x a bare Qt WebEngine host's to about 0.77x, and cost no start-up time:
+from 1.03x a bare Qt WebEngine host's to about 0.74x, and none of them costs start-up time:
 - where there is no GPU to use, no GL at all. Qt WebEngine runs Chromium's GPU service in a thread of the app's
   own process, Qt draws the page into the window with Qt Quick, and Qt's X11 and Wayland platforms set up GL for
   every window. Without a GPU all three load a software GL driver (Mesa's llvmpipe, with all of LLVM: about
