@@ -56,6 +56,12 @@ def test_collected_once_the_phone_is_ready_and_while_hidden(run_app, browser, ca
         await asyncio.sleep(1.0)
         assert lines(caplog, HIDDEN) == shown  # none while the window is on screen
         assert lines(caplog, READY) == 1  # and the one when ready stays one
+        window.hide()
+        await wait_until(lambda: lines(caplog, HIDDEN) > shown, what="collections when hidden again")
+        await window.shutdown()  # quitting, or switching environments: its page is about to go
+        stopped = lines(caplog, HIDDEN)
+        await asyncio.sleep(1.0)
+        assert lines(caplog, HIDDEN) == stopped
 
     run_app(scenario)
 

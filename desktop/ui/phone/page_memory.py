@@ -58,6 +58,12 @@ class PageMemory(QObject):
         else:
             self._while_hidden.stop()
 
+    def stop(self) -> None:
+        """The window is closing: no more collections (its page goes before it does)."""
+        self._available = False
+        self._after_ready.stop()
+        self._while_hidden.stop()
+
     def _hidden_tick(self) -> None:
         self._while_hidden.setInterval(self.schedule.while_hidden_every_ms)
         self._collect("while hidden")
@@ -72,9 +78,7 @@ class PageMemory(QObject):
 
     def _collected(self, when: str, result: object) -> None:
         if collector_missing(result):
-            self._available = False
-            self._after_ready.stop()
-            self._while_hidden.stop()
+            self.stop()
             log.info("the page's garbage is not collected: V8's collector is not exposed (a --js-flags of your "
                      "own replaces the app's)")
             return

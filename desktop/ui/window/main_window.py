@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
     switch_requested = Signal(str)
     #: Sign-in, call state or visibility changed (the tray shows them).
     state_changed = Signal()
+    _shut_down = False
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
@@ -253,7 +254,12 @@ class MainWindow(QMainWindow):
         """Stop everything this window started; the app then deletes the page before the profile."""
         import asyncio
 
+        if self._shut_down:
+            return  # a quit while an environment switch closes this window: once is enough
+        self._shut_down = True
         self.offline.stop()
+        if self.page_memory is not None:
+            self.page_memory.stop()
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected by an earlier shutdown
             self.bridge.message_received.disconnect(self.events.on_message)  # a closing phone rings no more
         for task in self._tasks - {asyncio.current_task()}:  # (a switch runs in one of them)
