@@ -69,8 +69,7 @@ class PageMemory(QObject):
         self._collect("while hidden")
 
     def _collect(self, when: str) -> None:
-        in_call = self._book.ringing is not None or self._book.active is not None
-        if not may_collect(takes_calls=self._status.takes_calls, in_call=in_call):
+        if not may_collect(takes_calls=self._status.takes_calls, in_call=bool(self._book)):  # any call, ringing too
             return  # the call's end is a change of state: update() arms the timer again
         if when != "while hidden":
             self._collected_since_ready = True
