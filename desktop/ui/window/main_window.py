@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -260,8 +259,7 @@ class MainWindow(QMainWindow):
         self.offline.stop()
         if self.page_memory is not None:
             self.page_memory.stop()
-        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected by an earlier shutdown
-            self.bridge.message_received.disconnect(self.events.on_message)  # a closing phone rings no more
+        self.bridge.message_received.disconnect(self.events.on_message)  # a closing phone rings no more
         for task in self._tasks - {asyncio.current_task()}:  # (a switch runs in one of them)
             task.cancel()
         if self.login is not None:
