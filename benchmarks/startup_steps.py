@@ -10,8 +10,9 @@ kept from an unmeasured first start). Every time is in ms from process start, th
 - "signed in": the app's log line for the event arriving over its bridge, the bare host's title change.
 
 ``--without-font`` serves the page without its web font, to see what the font's late layout costs each host.
+``--first`` makes every start of the app a first start (a new data folder each round), like the bare host's.
 
-    .venv/bin/python benchmarks/startup_steps.py [--runs 7] [--network local|office] [--without-font]
+    .venv/bin/python benchmarks/startup_steps.py [--runs 7] [--network local|office] [--without-font] [--first]
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--network", choices=list(NETWORKS), default="local")
     parser.add_argument("--without-font", action="store_true", help="the page without its web font")
+    parser.add_argument("--first", action="store_true", help="every start of the app is a first start: a new data "
+                        "folder each time, nothing cached (as every start of the bare host is)")
     args = parser.parse_args()
     requests = Requests()
     url, stop_server = serve(args.network, timing=True, font=not args.without_font, on_request=requests)
@@ -104,8 +107,11 @@ def main() -> int:
         compile_the_app()
         env = host_env()
         commands = {"app": launcher_command(url, data), "bare": [sys.executable, str(HERE / "bare_view.py"), url]}
-        one_start(commands["app"], env, "app", requests)  # the first start fills the app's disk cache
+        if not args.first:
+            one_start(commands["app"], env, "app", requests)  # the first start fills the app's disk cache
         for round_number in range(args.runs):
+            if args.first:
+                commands["app"] = launcher_command(url, tempfile.mkdtemp(dir=data))
             for host in ("app", "bare") if round_number % 2 == 0 else ("bare", "app"):
                 results[host].append(one_start(commands[host], env, host, requests))
     stop_server()
@@ -121,7 +127,8 @@ def main() -> int:
     order = sorted(set(medians["app"]) | set(medians["bare"]),
                    key=lambda step: medians["app"].get(step, medians["bare"].get(step, 0.0)))
     font = ", the page without its web font" if args.without_font else ""
-    print(f"ms from process start, medians of {args.runs} rounds (X11, {args.network} network, the app warm{font})")
+    start = "first starts" if args.first else "the app warm"
+    print(f"ms from process start, medians of {args.runs} rounds (X11, {args.network} network, {start}{font})")
     print(f"{'step':40s} {'app':>7s} {'bare':>7s} {'app - bare':>11s}")
     for step in order:
         app, bare = medians["app"].get(step), medians["bare"].get(step)

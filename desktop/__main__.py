@@ -4,6 +4,7 @@
 window (the verb may come after global options such as ``--data-dir``); anything else starts the app.
 """
 
+import gc
 import os
 import sys
 
@@ -47,6 +48,9 @@ def _dispatch() -> int:
         from desktop.ui.versions import print_versions
 
         return print_versions()
+    # Python's cyclic collector waits until the widget is up: start-up makes no garbage worth its time, and the
+    # time would delay the widget (desktop/ui/after_start.py turns it back on).
+    gc.disable()
     from desktop.ui.app import run
 
     return run(argv)

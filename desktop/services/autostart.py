@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import plistlib
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -89,6 +87,8 @@ class LaunchAgent:
         self.location = str(self.path)
 
     def is_enabled(self) -> bool:
+        import plistlib  # here, not at the top: the window imports this module at start-up, and only macOS reads it
+
         try:
             with self.path.open("rb") as handle:
                 return bool(plistlib.load(handle).get("RunAtLoad"))
@@ -96,6 +96,8 @@ class LaunchAgent:
             return False
 
     def enable(self, command: Sequence[str]) -> None:
+        import plistlib
+
         agent = {"Label": MAC_LABEL, "ProgramArguments": list(command), "RunAtLoad": True,
                  "ProcessType": "Interactive"}
         write_bytes_atomic(self.path, plistlib.dumps(agent))
@@ -121,6 +123,8 @@ class WindowsRunKey:  # pragma: no cover - needs Windows; documented in the READ
         return True
 
     def enable(self, command: Sequence[str]) -> None:
+        import subprocess  # here: only Windows quotes a command line this way
+
         winreg = _winreg()
         with winreg.CreateKey(winreg.HKEY_CURRENT_USER, WINDOWS_RUN_KEY) as key:
             winreg.SetValueEx(key, WINDOWS_VALUE, 0, winreg.REG_SZ, subprocess.list2cmdline(list(command)))

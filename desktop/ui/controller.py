@@ -24,6 +24,7 @@ from desktop.core.remote_commands import parse_remote
 from desktop.core.widget_commands import CallAction, SetPresence
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
+from desktop.ui.after_start import AfterStart, release_garbage_collector
 from desktop.ui.phone.profile import create_profile
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.system.tray import AppTray
@@ -80,8 +81,12 @@ class AppController(QObject):
         return window
 
     def start(self, window: MainWindow, *, first: bool = True) -> None:
-        """Everything after the first load: sign-in service, secret modes, showing the window."""
-        window.start_login_service()
+        """Everything after the first load: secret modes, showing the window, and once the widget is up the
+        sign-in service (on the first start also Python's garbage collector; see ``after_start``)."""
+        after_start = AfterStart(window.bridge.message_received, window)
+        after_start.add(window.start_login_service)
+        if first:
+            after_start.add(release_garbage_collector)
         if window.service_user is not None:
             window.start()
         if first and window.options.desktop.start_minimized:

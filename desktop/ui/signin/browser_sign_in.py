@@ -24,10 +24,8 @@ class BrowserSignIn:
         self._window = window
 
     def start_service(self) -> None:
-        """Set up the system-browser sign-in; called right after the widget load has started.
-
-        Imported here so asyncio and the listener stay off the start-up path before the first load().
-        """
+        """Set up the system-browser sign-in, once: when the widget is up (``after_start``), or at a sign-in it asks
+        for before then. Imported here, so the listener's modules stay off the start-up path."""
         from desktop.services.login import LoginFlow
 
         window, options = self._window, self._window.options
@@ -48,6 +46,7 @@ class BrowserSignIn:
     def begin(self, url: object) -> None:
         """The widget asked to sign in (``rc-login-popup-notify``) with the authorize URL ``url``."""
         window = self._window
+        self.start_service()  # started once the widget is up (after_start); a sign-in may come first
         if window.login is None:
             log.warning("ignored rc-login-popup-notify: no client id, the widget uses its own popup")
             return
