@@ -49,7 +49,7 @@ def _dispatch() -> int:
 
         return print_versions()
     # Python's cyclic collector waits until the widget is up: start-up makes no garbage worth its time, and the
-    # time would delay the widget (desktop/ui/after_start.py turns it back on).
+    # time would delay the widget (desktop/ui/system/after_start.py turns it back on).
     gc.disable()
     from desktop.ui.app import run
 

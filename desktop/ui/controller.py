@@ -24,8 +24,8 @@ from desktop.core.remote_commands import parse_remote
 from desktop.core.widget_commands import CallAction, SetPresence
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
-from desktop.ui.after_start import AfterStart, release_garbage_collector
 from desktop.ui.phone.profile import create_profile
+from desktop.ui.system.after_start import AfterStart, release_garbage_collector
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.system.tray import AppTray
 from desktop.ui.window.main_window import MainWindow

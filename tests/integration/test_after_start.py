@@ -1,4 +1,4 @@
-"""Start-up work held back until the widget is up (``desktop/ui/after_start.py``, issue 12): it still happens, at
+"""Start-up work held back until the widget is up (``desktop/ui/system/after_start.py``, issue 12): it still happens, at
 the right moment, and a sign-in asked for before then is not lost."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtTest import QTest
 
-from desktop.ui.after_start import AfterStart, release_garbage_collector
+from desktop.ui.system.after_start import AfterStart, release_garbage_collector
 from tests.integration.conftest import app_argv
 from tests.integration.desktop_helpers import signed_in_and_ready, started_controller
 from tests.integration.harness import wait_until
