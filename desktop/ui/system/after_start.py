@@ -10,8 +10,8 @@ or never speaks).
 What waits, today:
 - Python's cyclic garbage collector, turned off before the app's imports (``desktop.__main__``): start-up makes
   hundreds of thousands of objects that live as long as the app, so the collections they set off found nothing
-  to free. Once the widget is up: one collection, then ``gc.freeze()``, so later collections skip all of
-  start-up's objects too.
+  to free. Once the widget is up: one collection, and from then on as usual. (Not ``gc.freeze()``: the first
+  window's objects would then never be collected after an environment switch replaced it.)
 - the system-browser sign-in service (its listener's modules and the check of its port), which the widget can only
   ask for once it is up; a sign-in asked for before then starts it at once (``BrowserSignIn.begin``).
 """
@@ -31,12 +31,10 @@ FALLBACK_MS = 5000
 
 
 def release_garbage_collector() -> None:
-    """Collect once, freeze what start-up made (it lives as long as the app) and collect as usual from now on;
-    nothing to do where the collector was never turned off (tests, or a window opened later)."""
+    """Collect once and from now on as usual; nothing to do where the collector was never turned off (tests)."""
     if gc.isenabled():
         return
     gc.collect()
-    gc.freeze()
     gc.enable()
 
 
