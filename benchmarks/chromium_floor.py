@@ -37,8 +37,7 @@ WAYS = ("plain", "tuned", "persistent", "both")
 def tuned(env: dict[str, str]) -> dict[str, str]:
     """``env`` with the app's tuning applied, as the app applies it at start-up."""
     tuned_env = dict(env)
-    apply_tuning(decide(True, this_machine(tuned_env)), tuned_env,
-                 running_as_root=hasattr(os, "geteuid") and os.geteuid() == 0, proxy="system")
+    apply_tuning(decide(True, this_machine(tuned_env)), tuned_env, running_as_root=os.geteuid() == 0)
     return tuned_env
 
 
@@ -52,7 +51,8 @@ def main() -> int:
     with virtual_screen() as display, tempfile.TemporaryDirectory() as data:
         os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         plain_env = host_env()
-        envs = {"plain": plain_env, "tuned": tuned(plain_env), "persistent": plain_env, "both": tuned(plain_env)}
+        tuned_env = tuned(plain_env)
+        envs = {"plain": plain_env, "tuned": tuned_env, "persistent": plain_env, "both": tuned_env}
         for round_number in range(args.runs):
             for way in WAYS if round_number % 2 == 0 else tuple(reversed(WAYS)):
                 command = [sys.executable, str(HERE / "bare_view.py"), url]

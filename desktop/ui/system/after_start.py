@@ -3,7 +3,7 @@
 Between process start and the widget's first message, the app's Python competes with Chromium for the same CPU:
 before ``load()`` it runs instead of Chromium's start (which is on the app's main thread), after it beside the
 page's process, which is busy with the widget's scripts all the way to its first message (measured: see
-benchmarks/README.md, "Start-up"). So what the widget does not need in order to come up waits here until the
+benchmarks/README.md, "What 1.0x would take"). So what the widget does not need in order to come up waits here until the
 widget's first message has been handled, or at the latest ``FALLBACK_MS`` after start-up (a page that never loads
 or never speaks).
 
