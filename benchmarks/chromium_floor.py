@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env, launcher_command, measure  # noqa: E402
+from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import NETWORKS, serve  # noqa: E402
 
 from desktop.core.footprint import apply_tuning, decide  # noqa: E402
@@ -35,7 +35,6 @@ from desktop.services.gpu_probe import this_machine  # noqa: E402
 from tests.support.xvfb import virtual_screen  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-SIGNED_IN = "widget login status: signed in"
 WAYS = ("plain", "tuned", "persistent", "both")
 #: ``--build-up``: each row adds one piece of the app (a ``floor_host.py`` option) to the row before.
 PIECES = {"+ bridge": "--bridge", "+ settings": "--settings", "+ app's profile": "--app-profile",

@@ -35,6 +35,8 @@ ARGS.add_argument("--data", required=True, help="a folder for the profile (a new
 for piece in ("settings", "bridge", "app-profile", "page-and-window", "window-modules"):
     ARGS.add_argument(f"--{piece}", action="store_true")
 OPTIONS = ARGS.parse_args()
+if OPTIONS.page_and_window and not OPTIONS.settings:
+    ARGS.error("--page-and-window needs --settings: the app's page reads its options from them")
 DATA = Path(tempfile.mkdtemp(dir=OPTIONS.data))
 
 LOADED: Any = None

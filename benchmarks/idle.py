@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env, launcher_command, pss_kib, spawn, stop_tree  # noqa: E402
+from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, pss_kib, spawn, stop_tree  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.processes import tree_pids  # noqa: E402
@@ -119,7 +119,7 @@ def main() -> int:
         time.sleep(1.0)
         try:
             app = hidden_run("app", launcher_command(url, data) + ["--minimized"], env,
-                             "widget login status: signed in", args, soak_minutes=args.soak_minutes)
+                             SIGNED_IN, args, soak_minutes=args.soak_minutes)
             bare = hidden_run("bare host", [sys.executable, str(HERE / "bare_view.py"), url, "--hide"], env, "READY",
                               args)
         finally:

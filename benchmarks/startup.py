@@ -88,6 +88,10 @@ def host_env() -> dict[str, str]:
     return env
 
 
+#: The app's log line for the widget's ``rc-login-status-notify`` arriving over its bridge: "signed in".
+SIGNED_IN = "widget login status: signed in"
+
+
 def launcher_command(url: str, data: str) -> list[str]:
     """The app on ``url`` as a custom environment, its data in ``data``."""
     return [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],

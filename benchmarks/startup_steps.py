@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env, launcher_command, spawn, stop_tree  # noqa: E402
+from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, spawn, stop_tree  # noqa: E402
 from widget_sized_page import NETWORKS, serve  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 HOST_LINES = {
     "app": {"starting: env=": "settings read", "web profile ": "web profile created",
             "loading the widget from": "load() called", "widget page loaded": "page loaded",
-            "widget login status: signed in": "signed in"},
+            SIGNED_IN: "signed in"},
     "bare": {"LOADED": "page loaded", "READY": "signed in"},
 }
 PAGE_STEPS = {"scripts_run": "page: its scripts run", "ui_built": "page: its UI built",

@@ -22,13 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env, launcher_command, measure  # noqa: E402
+from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, measure  # noqa: E402
 from widget_sized_page import NETWORKS, serve  # noqa: E402
 
 from desktop.core.page_memory import GC_FUNCTION  # noqa: E402
 from tests.support.xvfb import virtual_screen  # noqa: E402
-
-SIGNED_IN = "widget login status: signed in"
 
 HERE = Path(__file__).resolve().parent
 UNTUNED = {"EMBEDDABLE_DESKTOP_PERFORMANCE_TUNING": "false"}
