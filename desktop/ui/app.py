@@ -100,6 +100,14 @@ def run(argv: list[str]) -> int:
 _early_app: object = None
 
 
+def _nothing() -> None:
+    pass
+
+
+def _no() -> bool:
+    return False
+
+
 def _cannot_start(problem: str) -> int:
     """Qt cannot start on this machine: one line on stderr (someone at a terminal) and in the log (IT)."""
     print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
@@ -162,11 +170,26 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
                                extra_ca_file=extra_ca)
     window = controller.window
+    app.setQuitOnLastWindowClosed(False)  # the tray keeps the app; quitting goes through quit_requested
     accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
-    if options.auth_mode == "pkce":
-        window.load_widget()  # first: the widget starts loading before anything else is set up
+    quit_now: Callable[[], bool] = _no
+    start_held: Callable[[], None] = _nothing
+    if window.service_user is None:
+        from desktop.ui.system.first_loop import FirstLoop
 
-    import asyncio  # asyncio and qasync are not needed before the load has started
+        first = FirstLoop(window.bridge.message_received, controller.quit_requested)
+        window.load_widget()  # first: the widget starts loading before anything else is set up
+        controller.start(window)
+        window.errors.install_excepthook()
+        first.run()  # Qt's own loop until the widget has spoken; asyncio is not needed before (first_loop.py)
+        if first.ended_because is None:
+            log.warning("Qt's event loop ended by itself before the widget spoke (its display went away, or the "
+                        "session ended): stopping")
+            return 1
+        log.debug("asyncio starts: %s", first.ended_because)
+        quit_now, start_held = (lambda: first.quit_asked), first.start_held
+
+    import asyncio
 
     import qasync
 
@@ -175,7 +198,9 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     from desktop.ui.system.tray import app_icon
 
     app.setWindowIcon(app_icon())
-    controller.start(window)
+    if window.service_user is not None:
+        controller.start(window)  # the secret modes read and check their secrets on asyncio before loading
+    start_held()
     from desktop.ui.system.hotkey_actions import HotkeyActions
 
     # After the event loop exists: the Wayland portal talks D-Bus on it.
@@ -190,14 +215,13 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
         controller.deleteLater()
         await asyncio.sleep(0.1)
 
-    app.setQuitOnLastWindowClosed(False)
-    return _run_until_quit(app, loop, controller.quit_requested, shutdown)
+    return _run_until_quit(app, loop, controller.quit_requested, shutdown, quit_now=quit_now)
 
 
 def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: SignalInstance,
-                    shutdown: Callable[[], Coroutine[Any, Any, None]]) -> int:
-    """Run the event loop until the app is asked to quit (``quit_requested``, SIGTERM, SIGINT, SIGHUP), then
-    ``shutdown`` on it; the exit status."""
+                    shutdown: Callable[[], Coroutine[Any, Any, None]], *, quit_now: Callable[[], bool] = _no) -> int:
+    """Run the event loop until the app is asked to quit (``quit_requested``, SIGTERM, SIGINT, SIGHUP; at once
+    with ``quit_now``: asked while the widget loaded), then ``shutdown`` on it; the exit status."""
     import asyncio
 
     from PySide6.QtCore import QTimer
@@ -225,6 +249,9 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
     for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_event.set))
+    if quit_now():  # asked while the widget loaded (first_loop.py), up to the handlers above
+        quit_event.set()
+
 
     async def main() -> None:
         await quit_event.wait()

@@ -42,8 +42,8 @@ def renderer_pids(root: int) -> list[int]:
     return [pid for pid in tree_pids(root) if "--type=renderer" in command_line(pid)]
 
 
-STATES = ["signed in", "signed out", "sign-in pending, 300 connections open", "ringing", "on a call",
-          "offline screen", "after a renderer crash and two tel: links"]
+STATES = ["widget still loading", "signed in", "signed out", "sign-in pending, 300 connections open", "ringing",
+          "on a call", "offline screen", "after a renderer crash and two tel: links"]
 
 
 def quit_with_the_keyboard(display: str) -> None:
@@ -90,7 +90,7 @@ def crash_and_hand_over_links(app: Running, app_program: Path, argv: list[str], 
     app.wait_for("sending a call request to the widget")
 
 
-def exit_in_state(app_program: Path, setup, tmp_path: Path, state: str, how: str,  # noqa: F811
+def exit_in_state(app_program: Path, setup, tmp_path: Path, state: str, how: str,  # noqa: F811, PLR0915
                   display: str | None) -> None:
     argv, env, log_file = signing_in(setup, tmp_path)
     if display is not None:
@@ -98,7 +98,11 @@ def exit_in_state(app_program: Path, setup, tmp_path: Path, state: str, how: str
     widget = argv.index("--widget-url") + 1
     port = int(argv[argv.index("--redirect-port") + 1])
     crowd: list[socket.socket] = []
-    if state == "signed out":
+    if state == "widget still loading":  # asyncio is not running yet then (desktop/ui/system/first_loop.py)
+        silent = socket.create_server(("127.0.0.1", 0))  # connections wait in its backlog: no answer, ever
+        crowd.append(silent)
+        argv[widget] = f"https://127.0.0.1:{silent.getsockname()[1]}/app.html"
+    elif state == "signed out":
         argv[widget] = argv[widget].replace("?autoSignIn=1", "")
     elif state.startswith("sign-in pending"):
         env["SCRIPTED_BROWSER_MODE"] = "record"  # the browser never comes back
@@ -110,7 +114,10 @@ def exit_in_state(app_program: Path, setup, tmp_path: Path, state: str, how: str
         argv[widget] = f"https://127.0.0.1:{free_port()}/app.html"  # nothing listens there
     app = Running(app_program, argv, env, log_file)
     try:
-        if state == "signed out":
+        if state == "widget still loading":
+            app.wait_for("loading the widget from")
+            time.sleep(0.5)
+        elif state == "signed out":
             app.wait_for("widget login status: signed out")
         elif state.startswith("sign-in pending"):
             app.wait_for("sign-in opened in the browser")

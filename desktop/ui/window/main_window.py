@@ -33,6 +33,7 @@ from desktop.ui.phone.widget_events import WidgetEvents
 from desktop.ui.phone.widget_page import WidgetPage
 from desktop.ui.signin.browser_sign_in import BrowserSignIn
 from desktop.ui.signin.sign_in_bar import SignInBar
+from desktop.ui.system.first_loop import hold
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.window.errors import ErrorPresenter, NoticeBar
 from desktop.ui.window.offline import OfflineScreen
@@ -243,6 +244,8 @@ class MainWindow(QMainWindow):
 
     def spawn(self, coro: Any) -> None:
         """Run ``coro`` on the asyncio loop; its errors reach the excepthook and the notice bar."""
+        if hold(coro, self.spawn):  # start-up: asyncio starts now, and runs it (desktop/ui/system/first_loop.py)
+            return
         import asyncio
 
         task = asyncio.ensure_future(coro)

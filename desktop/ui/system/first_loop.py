@@ -1,0 +1,118 @@
+"""Qt's own event loop while the widget loads; asyncio and qasync only once it has spoken (issue 12).
+
+Nothing the phone needs before the widget's first message runs on asyncio. Importing asyncio and qasync, starting
+qasync's loop and the hot keys took about 40 ms of the main thread, and Chromium needs that thread while it loads
+the page: every millisecond it spends before Qt's event loop runs comes on top of the widget's start-up
+(``benchmarks/README.md``, "What sets the pace"). So start-up runs Qt's own loop until the widget has spoken.
+It ends sooner, so that nothing waits, when:
+- something is to run on asyncio (:func:`hold`: a sign-in, an environment switch, a diagnostics report); the
+  coroutine is kept and started as soon as asyncio runs;
+- the person or the system asks to quit (the Quit action, SIGTERM, SIGINT, SIGHUP): start-up then goes straight to
+  the usual shutdown;
+- the widget has not spoken within ``limit_ms`` (offline, a page that fails to load).
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer, SignalInstance
+
+Task = Coroutine[Any, Any, None]
+Spawn = Callable[[Task], None]
+
+#: As long as ``desktop.ui.system.after_start`` waits for a widget that never speaks.
+LIMIT_MS = 5000
+#: Python runs its signal handlers only when it gets control; this timer gives it control while Qt's loop idles.
+TICK_MS = 250
+_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
+
+_running: FirstLoop | None = None
+
+
+def hold(task: Task, spawn: Spawn) -> bool:
+    """While the first loop runs: keep ``task`` for ``spawn`` once asyncio runs, and end the first loop now.
+
+    False when no first loop is running (asyncio runs already, or the caller is not start-up: tests, a window
+    opened by an environment switch); the caller then starts the task itself."""
+    if _running is None:
+        return False
+    _running.held.append((spawn, task))
+    _running.end("asyncio is needed")
+    return True
+
+
+class FirstLoop(QObject):
+    """Runs Qt's event loop until ``first_message`` has been handled, asyncio is needed, a quit is asked for, or
+    ``limit_ms`` have passed (see the module's docstring); then :meth:`start_held` once asyncio runs."""
+
+    def __init__(self, first_message: SignalInstance, quit_requested: SignalInstance, *,
+                 limit_ms: int = LIMIT_MS) -> None:
+        super().__init__()
+        self.held: list[tuple[Spawn, Task]] = []
+        #: Why the loop ended; None after :meth:`run` means Qt ended it by itself (its display went away).
+        self.ended_because: str | None = None
+        #: A quit was asked for: while the loop ran, or since (the signal handlers stay until replaced).
+        self.quit_asked = False
+        self._previous_handlers: dict[int, Any] = {}
+        self._loop = QEventLoop(self)
+        self._limit_ms = limit_ms
+        self._first_message = first_message
+        self._quit_requested = quit_requested
+        # Connected now: a message or a quit that comes before run() (a fast page) still ends the loop.
+        first_message.connect(self._spoke)
+        quit_requested.connect(self._quit)
+
+    def run(self) -> None:
+        global _running  # noqa: PLW0603 - one first loop per process, at start-up; hold() reaches it
+        limit = QTimer(self)
+        limit.setSingleShot(True)
+        limit.timeout.connect(lambda: self.end(f"the widget did not speak within {self._limit_ms} ms"))
+        limit.start(self._limit_ms)
+        ticker = QTimer(self)
+        ticker.timeout.connect(_nothing)
+        ticker.start(TICK_MS)
+        self._previous_handlers = {signum: signal.signal(signum, self._signalled) for signum in _SIGNALS}
+        _running = self
+        try:
+            if self.ended_because is None:  # not a quit asked for before the loop started
+                self._loop.exec()
+        finally:
+            _running = None
+            limit.stop()
+            ticker.stop()
+            self._first_message.disconnect(self._spoke)
+            self._quit_requested.disconnect(self._quit)
+            # The signal handlers stay: a signal between here and the app's own handlers (app.py) still counts.
+
+    def give_back_signals(self) -> None:
+        """Put back the signal handlers that were there before :meth:`run` (for whoever does not install its own)."""
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
+
+    def start_held(self) -> None:
+        """Start the tasks kept by :func:`hold`, in order (asyncio runs now)."""
+        held, self.held = self.held, []
+        for spawn, task in held:
+            spawn(task)
+
+    def end(self, reason: str) -> None:
+        if self.ended_because is None:
+            self.ended_because = reason
+        self._loop.quit()
+
+    def _spoke(self, *_: object) -> None:
+        QTimer.singleShot(0, self, lambda: self.end("the widget spoke"))  # once its message has been handled
+
+    def _quit(self) -> None:
+        self.quit_asked = True
+        self.end("asked to quit")
+
+    def _signalled(self, *_: object) -> None:
+        self._quit()
+
+
+def _nothing() -> None:
+    pass
