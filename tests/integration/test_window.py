@@ -48,6 +48,19 @@ def test_the_side_drawer_widens_and_narrows_the_window(run_app) -> None:
     run_app(scenario)
 
 
+def test_always_on_top_goes_off_again(run_app) -> None:
+    async def scenario(app: AppUnderTest) -> None:
+        window, toggle = app.window, app.window.desk.toggles["always_on_top"]
+        assert not window.windowFlags() & window.windowFlags().WindowStaysOnTopHint  # a new window: not on top
+        toggle.setChecked(True)
+        assert window.windowFlags() & window.windowFlags().WindowStaysOnTopHint
+        toggle.setChecked(False)
+        assert not window.windowFlags() & window.windowFlags().WindowStaysOnTopHint
+        assert window.isVisible()
+
+    run_app(scenario)
+
+
 def test_zoom_and_always_on_top_are_remembered(run_app, tmp_path) -> None:
     async def scenario(app: AppUnderTest) -> None:
         window = app.window

@@ -11,10 +11,10 @@ import sys
 import types
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from desktop.core.errors import LauncherError
+from desktop.ui.window.screens import plain_text
 
 log = logging.getLogger("desktop.ui")
 
@@ -35,7 +35,7 @@ class NoticeBar(QFrame):
         layout.setContentsMargins(10, 6, 6, 6)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages may contain page-supplied text
+        plain_text(self.label)  # messages may contain page-supplied text
         close = QToolButton(self)
         close.setText("✕")
         close.setAutoRaise(True)

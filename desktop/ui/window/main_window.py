@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -39,7 +39,7 @@ from desktop.ui.window.errors import ErrorPresenter, NoticeBar
 from desktop.ui.window.offline import OfflineScreen
 from desktop.ui.window.placement import WindowPlacement
 from desktop.ui.window.recovery import CrashRecovery
-from desktop.ui.window.screens import EnvironmentStrip, MissingSettingsScreen
+from desktop.ui.window.screens import DEMO_CLIENT_NOTICE, EnvironmentStrip, MissingSettingsScreen
 
 if TYPE_CHECKING:
     import asyncio
@@ -50,13 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("desktop.ui")
 
-DEMO_CLIENT_NOTICE = (
-    "No client id is configured, so the widget's demo client signs you in inside this window. "
-    "Single sign-on may fail there; register your own app and start with --client-id for sign-in "
-    "through your browser."
-)
-
-
 class MainWindow(QMainWindow):
     #: The person (or the OS) asked to quit; the app stops its loop and shuts down in order.
     quit_requested = Signal()
@@ -65,6 +58,7 @@ class MainWindow(QMainWindow):
     #: Sign-in, call state or visibility changed (the tray shows them).
     state_changed = Signal()
     _shut_down = False
+    _on_top = False  # a new window is not kept on top
 
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
@@ -212,9 +206,11 @@ class MainWindow(QMainWindow):
         return self.calls.book.ids
 
     def set_always_on_top(self, on: bool) -> None:
-        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == on:
+        if on == self._on_top:  # kept, not read back: windowFlags() builds PySide6's Qt namespace (screens.py)
             return
-        visible = self.isVisible()
+        from PySide6.QtCore import Qt
+
+        self._on_top, visible = on, self.isVisible()
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
         if visible:  # changing window flags hides the window
             self.show()

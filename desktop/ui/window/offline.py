@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
-from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core.load_errors import LoadFailure, describe_load_failure, retry_delay
+from desktop.ui.window.screens import plain_text
 
 log = logging.getLogger("desktop.web")
 
@@ -44,11 +45,14 @@ class OfflineScreen(QWidget):
         self.status.setStyleSheet("color:#555")
         for label in (self.title, self.text, self.status):
             label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)  # the reason comes from the network stack
+            plain_text(label)  # the reason comes from the network stack
             layout.addWidget(label)
         self.retry_button = QPushButton("Retry", self)
         self.retry_button.clicked.connect(self.retry)
-        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()  # the button at its own size, on the left
+        row.addWidget(self.retry_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

@@ -1,14 +1,32 @@
-"""Small widgets around the phone: the environment strip and the "settings missing" screen."""
+"""Small widgets around the phone: the environment strip and the "settings missing" screen.
+
+The window's labels set their text format and alignment through Qt's properties, by name (:func:`plain_text`,
+:func:`centred`): naming PySide6's ``Qt`` namespace builds all of its enums at once, about 20 ms of the main
+thread, and nothing before the widget's first message needs it then (issue 12; ``benchmarks/README.md``).
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+DEMO_CLIENT_NOTICE = (
+    "No client id is configured, so the widget's demo client signs you in inside this window. "
+    "Single sign-on may fail there; register your own app and start with --client-id for sign-in "
+    "through your browser."
+)
 _STRIP_COLOURS = {"sandbox": "#f0a020"}
 _CUSTOM_COLOUR = "#8e44ad"
+
+
+def plain_text(label: QLabel) -> None:
+    """Show ``label``'s text as it is, never as rich text: it may come from the page or the network."""
+    label.setProperty("textFormat", "PlainText")
+
+
+def centred(label: QLabel) -> None:
+    label.setProperty("alignment", "AlignCenter")
 
 
 class EnvironmentStrip(QLabel):
@@ -20,7 +38,7 @@ class EnvironmentStrip(QLabel):
         self.setObjectName("environmentStrip")
         host = urlsplit(app_server).netloc
         self.setText(f"{env.upper()} · {host}")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centred(self)
         colour = _STRIP_COLOURS.get(env, _CUSTOM_COLOUR)
         self.setStyleSheet(f"#environmentStrip{{background:{colour};color:white;font-weight:bold;padding:3px}}")
         self.setVisible(env != "production")
@@ -33,8 +51,8 @@ class MissingSettingsScreen(QLabel):
         super().__init__(parent)
         self.setObjectName("missingSettings")
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        centred(self)
+        plain_text(self)
         keys = "\n".join(f"• {key}" for key in missing)
         self.setText(
             "The phone cannot start yet.\n\nYour IT department requires these settings, which have no value:\n\n"
