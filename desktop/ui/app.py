@@ -1,4 +1,5 @@
-"""Start-up, in order: options → logging → Chromium flags → Qt → profile → window → widget load.
+"""Start-up, in order: options → logging → Chromium flags → Qt → profile → window → widget load → Qt's own event
+loop until the widget has spoken (``desktop/ui/system/first_loop.py``) → asyncio and qasync.
 
 The widget load is started as early as possible: nothing slow (keyring, network, migrations) runs
 before it, and Qt is imported only once the options are known to be valid.
