@@ -66,6 +66,7 @@ def run(argv: list[str]) -> int:
         # Handed over before Qt WebEngine was touched: the running instance dials the links.
         log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
         return 0
+    _keep_quit_signals()
     for notice in loaded.notices:
         log.warning(notice)
     log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
@@ -101,12 +102,24 @@ def run(argv: list[str]) -> int:
 _early_app: object = None
 
 
+#: Quit signals that came while start-up set things up, before the event loop could act on them.
+_QUIT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
+_asked_to_quit: list[int] = []
+
+
+def _keep_quit_signals() -> None:
+    """From here on a quit signal is kept, not fatal: start-up goes on to its event loop and then straight to the
+    usual shutdown (exit status 0, storage flushed). Not earlier: the settings dialog must not hold a signal."""
+    for signum in _QUIT_SIGNALS:
+        signal.signal(signum, lambda signum, _frame: _asked_to_quit.append(signum))
+
+
 def _nothing() -> None:
     pass
 
 
-def _no() -> bool:
-    return False
+def _asked_early() -> bool:
+    return bool(_asked_to_quit)
 
 
 def _cannot_start(problem: str) -> int:
@@ -173,7 +186,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     window = controller.window
     app.setQuitOnLastWindowClosed(False)  # the tray keeps the app; quitting goes through quit_requested
     accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
-    quit_now: Callable[[], bool] = _no
+    quit_now: Callable[[], bool] = _asked_early
     start_held: Callable[[], None] = _nothing
     if window.service_user is None:
         from desktop.ui.system.first_loop import FirstLoop
@@ -182,13 +195,14 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
         window.load_widget()  # first: the widget starts loading before anything else is set up
         controller.start(window)
         window.errors.install_excepthook()
-        first.run()  # Qt's own loop until the widget has spoken; asyncio is not needed before (first_loop.py)
+        # Qt's own loop until the widget has spoken: nothing before needs asyncio (first_loop.py).
+        first.run(asked_to_quit=_asked_early)
         if first.ended_because is None:
             log.warning("Qt's event loop ended by itself before the widget spoke (its display went away, or the "
                         "session ended): stopping")
             return 1
         log.debug("asyncio starts: %s", first.ended_because)
-        quit_now, start_held = (lambda: first.quit_asked), first.start_held
+        quit_now, start_held = (lambda: first.quit_asked or _asked_early()), first.start_held
 
     import asyncio
 
@@ -220,7 +234,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
 
 def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: SignalInstance,
-                    shutdown: Callable[[], Coroutine[Any, Any, None]], *, quit_now: Callable[[], bool] = _no) -> int:
+                    shutdown: Callable[[], Coroutine[Any, Any, None]], *,
+                    quit_now: Callable[[], bool] = _asked_early) -> int:
     """Run the event loop until the app is asked to quit (``quit_requested``, SIGTERM, SIGINT, SIGHUP; at once
     with ``quit_now``: asked while the widget loaded), then ``shutdown`` on it; the exit status."""
     import asyncio
@@ -247,9 +262,8 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
     ticker = QTimer(app)
     ticker.start(250)
     ticker.timeout.connect(lambda: None)
-    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_event.set))
+    for signum in _QUIT_SIGNALS:
+        signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_event.set))
     if quit_now():  # asked while the widget loaded (first_loop.py), up to the handlers above
         quit_event.set()
 

@@ -42,8 +42,8 @@ def renderer_pids(root: int) -> list[int]:
     return [pid for pid in tree_pids(root) if "--type=renderer" in command_line(pid)]
 
 
-STATES = ["widget still loading", "signed in", "signed out", "sign-in pending, 300 connections open", "ringing",
-          "on a call", "offline screen", "after a renderer crash and two tel: links"]
+STATES = ["starting", "widget still loading", "signed in", "signed out", "sign-in pending, 300 connections open",
+          "ringing", "on a call", "offline screen", "after a renderer crash and two tel: links"]
 
 
 def quit_with_the_keyboard(display: str) -> None:
@@ -114,7 +114,9 @@ def exit_in_state(app_program: Path, setup, tmp_path: Path, state: str, how: str
         argv[widget] = f"https://127.0.0.1:{free_port()}/app.html"  # nothing listens there
     app = Running(app_program, argv, env, log_file)
     try:
-        if state == "widget still loading":
+        if state == "starting":  # Qt, the profile and the window still to come: the signal waits for the loop
+            app.wait_for("starting: env=")
+        elif state == "widget still loading":
             app.wait_for("loading the widget from")
             time.sleep(0.5)
         elif state == "signed out":

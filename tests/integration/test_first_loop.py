@@ -133,3 +133,12 @@ def test_a_message_before_it_runs_still_ends_it(qapp) -> None:
     widget.said.emit({"type": "rc-login-status-notify"})  # a fast page, while start-up still set things up
     first.run()
     assert first.ended_because == "the widget spoke"
+
+
+def test_a_quit_signal_kept_by_start_up_skips_it(qapp) -> None:
+    widget = Widget()
+    first = FirstLoop(widget.said, widget.quit_requested, limit_ms=10_000)
+    ran: list[bool] = []
+    QTimer.singleShot(0, lambda: ran.append(True))
+    first.run(asked_to_quit=lambda: True)  # SIGTERM came while start-up built the window (app.py keeps it)
+    assert first.quit_asked and ran == []

@@ -65,7 +65,9 @@ class FirstLoop(QObject):
         first_message.connect(self._spoke)
         quit_requested.connect(self._quit)
 
-    def run(self) -> None:
+    def run(self, *, asked_to_quit: Callable[[], bool] = lambda: False) -> None:
+        """``asked_to_quit``: whether a quit signal came before (kept by start-up), read once this loop's own
+        handlers are in place."""
         global _running  # noqa: PLW0603 - one first loop per process, at start-up; hold() reaches it
         limit = QTimer(self)
         limit.setSingleShot(True)
@@ -76,6 +78,8 @@ class FirstLoop(QObject):
         ticker.start(TICK_MS)
         self._previous_handlers = {signum: signal.signal(signum, self._signalled) for signum in _SIGNALS}
         _running = self
+        if asked_to_quit():
+            self.ask_to_quit()
         try:
             if self.ended_because is None:  # not a quit asked for before the loop started
                 self._loop.exec()
@@ -106,9 +110,13 @@ class FirstLoop(QObject):
     def _spoke(self, *_: object) -> None:
         QTimer.singleShot(0, self, lambda: self.end("the widget spoke"))  # once its message has been handled
 
-    def _quit(self) -> None:
+    def ask_to_quit(self) -> None:
+        """A quit was asked for (before :meth:`run`, it is not run at all)."""
         self.quit_asked = True
         self.end("asked to quit")
+
+    def _quit(self) -> None:
+        self.ask_to_quit()
 
     def _signalled(self, *_: object) -> None:
         self._quit()
