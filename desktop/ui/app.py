@@ -102,15 +102,16 @@ def run(argv: list[str]) -> int:
 _early_app: object = None
 
 
-#: Quit signals that came while start-up set things up, before the event loop could act on them.
-_QUIT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
+#: The signals that ask the app to quit (start-up, the first loop and the event loop all handle these).
+QUIT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
+#: Quit signals that came while start-up set things up, before an event loop could act on them.
 _asked_to_quit: list[int] = []
 
 
 def _keep_quit_signals() -> None:
     """From here on a quit signal is kept, not fatal: start-up goes on to its event loop and then straight to the
     usual shutdown (exit status 0, storage flushed). Not earlier: the settings dialog must not hold a signal."""
-    for signum in _QUIT_SIGNALS:
+    for signum in QUIT_SIGNALS:
         signal.signal(signum, lambda signum, _frame: _asked_to_quit.append(signum))
 
 
@@ -202,7 +203,8 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
                         "session ended): stopping")
             return 1
         log.debug("asyncio starts: %s", first.ended_because)
-        quit_now, start_held = (lambda: first.quit_asked or _asked_early()), first.start_held
+        # A signal before run() was read by it; from there on the first loop's handlers note it.
+        quit_now, start_held = (lambda: first.quit_asked), first.start_held
 
     import asyncio
 
@@ -262,11 +264,10 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
     ticker = QTimer(app)
     ticker.start(250)
     ticker.timeout.connect(lambda: None)
-    for signum in _QUIT_SIGNALS:
+    for signum in QUIT_SIGNALS:
         signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_event.set))
     if quit_now():  # asked while the widget loaded (first_loop.py), up to the handlers above
         quit_event.set()
-
 
     async def main() -> None:
         await quit_event.wait()

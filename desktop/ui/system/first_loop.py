@@ -20,6 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, SignalInstance
 
+from desktop.ui.app import QUIT_SIGNALS
+
 Task = Coroutine[Any, Any, None]
 Spawn = Callable[[Task], None]
 
@@ -27,7 +29,6 @@ Spawn = Callable[[Task], None]
 LIMIT_MS = 5000
 #: Python runs its signal handlers only when it gets control; this timer gives it control while Qt's loop idles.
 TICK_MS = 250
-_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
 
 _running: FirstLoop | None = None
 
@@ -63,7 +64,7 @@ class FirstLoop(QObject):
         self._quit_requested = quit_requested
         # Connected now: a message or a quit that comes before run() (a fast page) still ends the loop.
         first_message.connect(self._spoke)
-        quit_requested.connect(self._quit)
+        quit_requested.connect(self.ask_to_quit)
 
     def run(self, *, asked_to_quit: Callable[[], bool] = lambda: False) -> None:
         """``asked_to_quit``: whether a quit signal came before (kept by start-up), read once this loop's own
@@ -76,7 +77,7 @@ class FirstLoop(QObject):
         ticker = QTimer(self)
         ticker.timeout.connect(_nothing)
         ticker.start(TICK_MS)
-        self._previous_handlers = {signum: signal.signal(signum, self._signalled) for signum in _SIGNALS}
+        self._previous_handlers = {signum: signal.signal(signum, self._signalled) for signum in QUIT_SIGNALS}
         _running = self
         if asked_to_quit():
             self.ask_to_quit()
@@ -88,7 +89,7 @@ class FirstLoop(QObject):
             limit.stop()
             ticker.stop()
             self._first_message.disconnect(self._spoke)
-            self._quit_requested.disconnect(self._quit)
+            self._quit_requested.disconnect(self.ask_to_quit)
             # The signal handlers stay: a signal between here and the app's own handlers (app.py) still counts.
 
     def give_back_signals(self) -> None:
@@ -115,11 +116,8 @@ class FirstLoop(QObject):
         self.quit_asked = True
         self.end("asked to quit")
 
-    def _quit(self) -> None:
-        self.ask_to_quit()
-
     def _signalled(self, *_: object) -> None:
-        self._quit()
+        self.ask_to_quit()
 
 
 def _nothing() -> None:
