@@ -8,10 +8,10 @@ launcher expects (the configured server, client id and loopback redirect, PKCE S
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from desktop.core.errors import AuthorizeUrlRejected
+from desktop.core.records import record
 from desktop.core.urls import is_loopback_host
 
 AUTHORIZE_PATH = "/restapi/oauth/authorize"
@@ -26,7 +26,7 @@ _CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _SINGLE_VALUED = ("client_id", "redirect_uri", "response_type", "code_challenge", "code_challenge_method", "state")
 
 
-@dataclass(frozen=True)
+@record
 class AuthorizeRequest:
     """An authorize URL that passed every check, and the ``state`` the callback must carry back."""
 

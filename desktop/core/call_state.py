@@ -7,9 +7,10 @@ the buttons a notification offers (their keys go to the desktop and come back wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from desktop.core.records import record
 
 RING = "rc-call-ring-notify"
 #: Events that mean a call of ours is under way (an outbound one starts with init).
@@ -29,7 +30,7 @@ class PhoneState(Enum):
     ON_CALL = "on call"
 
 
-@dataclass(frozen=True)
+@record
 class Notification:
     """A desktop notification: what it says, and which kind (for settings and tests)."""
 
@@ -63,7 +64,7 @@ def caller(call: dict[str, Any]) -> str:
     return name or number or "Unknown caller"
 
 
-@dataclass
+@record(frozen=False)
 class Call:
     """One call as the app knows it from the widget's events."""
 

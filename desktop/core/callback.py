@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
+
+from desktop.core.records import record
 
 
 class Verdict(enum.Enum):
@@ -21,7 +22,7 @@ class Verdict(enum.Enum):
     MALFORMED = "malformed"  # the latest state, but neither a code nor an error
 
 
-@dataclass(frozen=True)
+@record
 class CallbackDecision:
     verdict: Verdict
     error: str = ""

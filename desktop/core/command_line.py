@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from desktop.core.records import record
 
 #: The verbs, with the one line ``--help`` shows for each.
 VERBS = {
@@ -27,7 +28,7 @@ VALUE_OPTIONS = frozenset({"--env", "--client-id", "--app-server", "--widget-url
                            "--browser", "--call"})
 
 
-@dataclass(frozen=True)
+@record
 class Invocation:
     """``verb`` is None for the app itself; ``argv`` is what the verb's (or the app's) parser reads."""
 

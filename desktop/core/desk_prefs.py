@@ -6,12 +6,13 @@ one without a settings file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
+from desktop.core.records import record
 from desktop.core.settings import Resolution
 
 
-@dataclass(frozen=True)
+@record
 class DesktopPrefs:
     close_to_tray: bool = True
     start_minimized: bool = False

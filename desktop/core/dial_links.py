@@ -8,9 +8,9 @@ that names the link.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
+from desktop.core.records import record
 from desktop.core.widget_commands import NewCall, NewSms
 
 _VISUAL = re.compile(r"[\s\-.()]")  # RFC 3966 visual separators
@@ -19,7 +19,7 @@ _SPELLING = re.compile(r"^\+?[0-9*#,pPxX]+$")  # before pauses and extensions ar
 MAX_DIGITS = 40
 
 
-@dataclass(frozen=True)
+@record
 class DialRequest:
     kind: str  # "call" or "sms"
     number: str

@@ -8,8 +8,9 @@ the same rows with :func:`render_report`, so the three never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
+
+from desktop.core.records import record
 
 
 class Status(Enum):
@@ -21,7 +22,7 @@ class Status(Enum):
     FAILED = "FAILED"
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One line of the report: ``section`` groups lines, ``name`` says what was looked at."""
 

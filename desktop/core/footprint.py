@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from desktop.core.chromium_flags import chromium_flags
 from desktop.core.page_memory import EXPOSE_FLAG
 from desktop.core.proxy import SYSTEM
+from desktop.core.records import record
 
 #: Chromium flags for a machine without a usable GPU: no GPU service (no software GL), compositing in software.
 NO_GPU_FLAGS = ("--disable-gpu",)
@@ -51,7 +52,7 @@ _SOFTWARE_VARIABLES = {"LIBGL_ALWAYS_SOFTWARE": ("1", "true"), "QT_OPENGL": ("so
                        "QT_QUICK_BACKEND": ("software",)}
 
 
-@dataclass(frozen=True)
+@record
 class Machine:
     """What the decision needs to know about the machine (gathered by ``desktop.services.gpu_probe``)."""
 
@@ -63,7 +64,7 @@ class Machine:
     remote_session: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Tuning:
     """The Chromium flags to add, the environment variables to set (where the person has not) and the one line
     the log gets about them."""

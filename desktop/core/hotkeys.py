@@ -14,11 +14,11 @@ xkb keysym names) both take.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
+from desktop.core.records import record
 
 OFF = "off"
 #: In the order a hotkey is written back (``Ctrl+Alt+Shift+Super+Key``).
@@ -57,7 +57,7 @@ _MAX_TEXT = 64
 _MAX_DIAL_TEXT = 200
 
 
-@dataclass(frozen=True)
+@record
 class Hotkey:
     """Modifiers (of :data:`MODIFIERS`) and one key (a key name of :data:`KEYSYMS`)."""
 

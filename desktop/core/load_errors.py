@@ -7,10 +7,10 @@ certificate); the technical name follows in brackets for IT.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from desktop.core.errors import WidgetLoadFailed
+from desktop.core.records import record
 
 #: Chromium net error codes (net/base/net_error_list.h) and what they mean to a person.
 _PLAIN_WORDS: dict[int, str] = {
@@ -40,7 +40,7 @@ _NO_AUTOMATIC_RETRY = frozenset({-20, -127, -312})
 RETRY_DELAYS = (2.0, 5.0, 10.0, 30.0, 60.0)
 
 
-@dataclass(frozen=True)
+@record
 class LoadFailure:
     error: WidgetLoadFailed
     retry_by_itself: bool

@@ -12,10 +12,10 @@ import enum
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TypedDict
 
 from desktop.core.errors import LoginError
+from desktop.core.records import record
 
 CONSOLE_URL = "https://developers.ringcentral.com/console"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -40,7 +40,7 @@ _GRANT_WORDS = {Grant.AUTHORIZATION_CODE: "the authorization code grant", Grant.
                 Grant.REFRESH_TOKEN: "refresh tokens"}
 
 
-@dataclass(frozen=True)
+@record
 class AuthContext:
     """What was asked of which platform, and where each setting came from (``--client-id``,
     ``settings key environments.sandbox.client_id``, an IT policy key, ...). Never holds a secret."""
@@ -121,7 +121,7 @@ class PlatformUnreachable(LoginError):
         self.tls = tls
 
 
-@dataclass(frozen=True)
+@record
 class OAuthErrorBody:
     """The parts of an error body that matter; everything is "" or () when the body was not JSON."""
 

@@ -12,7 +12,7 @@ import argparse
 import hashlib
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from desktop.core.command_line import data_dir_path
 from desktop.core.desk_prefs import DesktopPrefs, desktop_prefs
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.errors import UsageError
+from desktop.core.records import record
 from desktop.core.settings import NO_POLICY, Layer, Policy, Resolution, resolve, secret_mode_problems
 from desktop.core.settings_schema import (
     BUILT_IN_SERVERS,
@@ -37,7 +38,7 @@ __all__ = ["DEFAULT_REDIRECT_PORT", "DEFAULT_WIDGET_URL", "PRODUCTION_SERVER", "
            "argv_for_environment", "build_parser", "parse_options", "parse_settings"]
 
 
-@dataclass(frozen=True)
+@record
 class LaunchOptions:
     """Everything the app needs to start, already validated."""
 

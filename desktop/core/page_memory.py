@@ -18,7 +18,7 @@ Measured on the widget-sized page (``benchmarks/README.md``), this saves more me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from desktop.core.records import record
 
 #: The name under which V8 exposes its collector (every world of the page has it; the app calls it from its
 #: isolated world). Unusual, so that no page script takes it for something of its own. At most
@@ -32,7 +32,7 @@ EXPOSE_FLAG = f"--js-flags=--expose-gc-as={GC_FUNCTION}"
 UNAVAILABLE = -1.0
 
 
-@dataclass(frozen=True)
+@record
 class Schedule:
     """The pauses, in milliseconds: after the widget became ready, after the window was hidden, and between
     collections while it stays hidden."""

@@ -7,9 +7,9 @@ every echoed value escaped, and never the authorization code.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 from desktop import APP_NAME
+from desktop.core.records import record
 
 #: Headers on every listener answer.
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
@@ -21,7 +21,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     status: int
     title: str

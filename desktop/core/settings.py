@@ -8,9 +8,10 @@ keys. Every problem of every layer is collected, so a person sees them all at on
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from desktop.core.records import record
 from desktop.core.settings_schema import (
     BUILT_IN_SERVERS,
     ENVIRONMENT_SETTINGS,
@@ -21,7 +22,7 @@ from desktop.core.settings_schema import (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """Values from one source. ``sources`` names the precise origin of a key (an option, a variable)."""
 
@@ -40,7 +41,7 @@ class Layer:
         return f"{self.name} {self.where(key)}"
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """What IT set: values (locked), keys hidden from people, keys that must have a value."""
 
@@ -53,7 +54,7 @@ class Policy:
 NO_POLICY = Policy(source="(no policy)")
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     key: str
     value: Any
@@ -62,7 +63,7 @@ class Value:
     hidden: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class Resolution:
     """The effective settings and everything that went wrong on the way."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from desktop.core.hotkeys import convert as _hotkey
+from desktop.core.records import record
 from desktop.core.urls import check_app_server, check_widget_url
 
 PRODUCTION_SERVER = "https://platform.ringcentral.com"
@@ -115,7 +115,7 @@ def _widget(value: Any) -> str:
     return check_widget_url(_text(value), "value").url
 
 
-@dataclass(frozen=True)
+@record
 class Setting:
     """One setting. ``convert`` validates a value from any layer and returns it normalised."""
 

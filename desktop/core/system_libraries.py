@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
 from mmap import mmap
+
+from desktop.core.records import record
 
 #: What the reader accepts: the file's bytes, or the file mapped into memory (libraries can be 200 MB).
 Buffer = bytes | mmap
@@ -36,7 +37,7 @@ class NotElf(ValueError):
     """The bytes are not an ELF shared object or program this module can read."""
 
 
-@dataclass(frozen=True)
+@record
 class Dynamic:
     needed: tuple[str, ...]
     runpath: tuple[str, ...]

@@ -8,8 +8,9 @@ without a word. These checks refuse such values up front, naming the option.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
+
+from desktop.core.records import record
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: The loopback listener binds this literal, and the redirect URI names it (RFC 8252 §8.3: not "localhost").
@@ -17,7 +18,7 @@ LOOPBACK_BIND_HOST = "127.0.0.1"
 CALLBACK_PATH = "/oauth/callback"
 
 
-@dataclass(frozen=True)
+@record
 class CheckedUrl:
     """A URL that passed the checks, with any warnings to show (e.g. plain http on loopback)."""
 

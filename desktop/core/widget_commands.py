@@ -9,9 +9,10 @@ command into the void.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from desktop.core.records import record
 
 
 class CallAction(Enum):
@@ -54,7 +55,7 @@ class Presence(Enum):
         return {"Available": cls.AVAILABLE, "Busy": cls.BUSY, "Offline": cls.OFFLINE}.get(str(user_status))
 
 
-@dataclass(frozen=True)
+@record
 class NewCall:
     number: str
     type = "rc-adapter-new-call"
@@ -63,7 +64,7 @@ class NewCall:
         return {"type": self.type, "phoneNumber": self.number, "toCall": True}
 
 
-@dataclass(frozen=True)
+@record
 class NewSms:
     number: str
     text: str = ""
@@ -76,7 +77,7 @@ class NewSms:
         return message
 
 
-@dataclass(frozen=True)
+@record
 class ControlCall:
     action: CallAction
     #: The webphone session id from ``rc-call-*-notify``; None lets the widget pick (see CallAction).
@@ -90,7 +91,7 @@ class ControlCall:
         return message
 
 
-@dataclass(frozen=True)
+@record
 class SetPresence:
     presence: Presence
     type = "rc-adapter-set-presence"
@@ -100,7 +101,7 @@ class SetPresence:
         return {"type": self.type, "userStatus": user_status, "dndStatus": dnd_status}
 
 
-@dataclass(frozen=True)
+@record
 class NavigateTo:
     """Open a page of the widget (``/messages``, ``/history``, ``/dialer``)."""
 
@@ -111,7 +112,7 @@ class NavigateTo:
         return {"type": self.type, "path": self.path}
 
 
-@dataclass(frozen=True)
+@record
 class Logout:
     type = "rc-adapter-logout"
 
@@ -119,7 +120,7 @@ class Logout:
         return {"type": self.type}
 
 
-@dataclass(frozen=True)
+@record
 class Login:
     type = "rc-adapter-login"
 
@@ -127,7 +128,7 @@ class Login:
         return {"type": self.type}
 
 
-@dataclass(frozen=True)
+@record
 class AuthorizationCode:
     """The checked loopback callback, for the widget to exchange with the PKCE verifier it holds."""
 

@@ -7,10 +7,10 @@ document has said nothing until it says it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from desktop.core.records import record
 
 
-@dataclass
+@record(frozen=False)
 class WidgetStatus:
     #: None until the current document reports (``rc-login-status-notify``).
     signed_in: bool | None = None

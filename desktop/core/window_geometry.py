@@ -8,8 +8,9 @@ was unplugged, the resolution changed) is moved back onto the nearest one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from desktop.core.records import record
 
 #: How much of the title bar must be on a screen for the window to count as reachable.
 MIN_VISIBLE_WIDTH = 120
@@ -17,7 +18,7 @@ TITLE_BAR_HEIGHT = 32
 DEFAULT_SIZE = (380, 640)
 
 
-@dataclass(frozen=True)
+@record
 class Rect:
     x: int
     y: int

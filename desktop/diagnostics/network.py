@@ -19,13 +19,14 @@ import socket
 import ssl
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, datetime
 
 import httpx
 
 from desktop import __version__
 from desktop.core.findings import Finding, Status
+from desktop.core.records import record
 from desktop.diagnostics.describe import describe_certificate, describe_clock, describe_dns_error, describe_failure
 from desktop.diagnostics.phases import Tracer
 from desktop.diagnostics.proxies import ProxyChoice, choose_proxy, display_url, mask_proxy, scrub, url_secrets
@@ -39,7 +40,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
 _USER_AGENT = f"embeddable-desktop/{__version__} (diagnose)"
 
 
-@dataclass
+@record(frozen=False)
 class _Report:
     """The findings of one endpoint so far, and the first step that failed (named by the skipped ones)."""
 

@@ -15,10 +15,11 @@ import os
 import re
 import urllib.request
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+
+from desktop.core.records import record
 
 #: Scheme keys httpx takes from the proxy settings; others (ftp_proxy, TRAVIS_APT_PROXY...) are ignored by it.
 _SCHEMES = ("http", "https", "all")
@@ -28,7 +29,7 @@ _MIN_SCRUBBED = 3
 _QUERY = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#)\]'\"]*)[?#][^\s)\]'\"]*")
 
 
-@dataclass(frozen=True)
+@record
 class ProxyChoice:
     """The proxy for one URL: ``url`` goes to httpx (credentials included, never shown); ``source`` says why."""
 

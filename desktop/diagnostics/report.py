@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from desktop import APP_NAME
 from desktop.core.findings import Finding, Status, render_report
 from desktop.core.options import LaunchOptions
 from desktop.core.proxy import proxy_environment
+from desktop.core.records import record
 from desktop.core.settings import Resolution
 from desktop.diagnostics import machine, setup
 from desktop.diagnostics.network import probe_all
@@ -36,7 +37,7 @@ DEFAULT_TIMEOUT = 4.0
 APP_SERVER = "Network: the app server"
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """What to diagnose: the settings as start-up resolved them (or why it could not), and where things are."""
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-from dataclasses import dataclass
 
 import httpx
 
 from desktop.core.errors import LauncherError
 from desktop.core.oauth_errors import AuthConfigError, AuthContext, Grant
 from desktop.core.options import LaunchOptions
+from desktop.core.records import record
 from desktop.services.jwt_check import check_jwt
 from desktop.services.secrets import CLIENT_SECRET, JWT, SecretStore
 
@@ -32,7 +32,7 @@ AUTH_CODE_WARNING = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class WidgetSecrets:
     """What the widget gets in its URL in these modes (never logged)."""
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from desktop.core.errors import UsageError
 from desktop.core.options import LaunchOptions, build_parser, parse_settings
+from desktop.core.records import record
 from desktop.core.settings import Layer, Policy, Resolution, resolve
 from desktop.core.settings_schema import environment_names
 from desktop.services.policy_sources import read_policy
@@ -27,7 +28,7 @@ from desktop.services.settings_files import (
 )
 
 
-@dataclass
+@record(frozen=False)
 class LoadedSettings:
     options: LaunchOptions
     resolution: Resolution

@@ -85,11 +85,11 @@ def run(argv: list[str]) -> int:
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:
-        import PySide6  # noqa: F401 - first, so the check below is in place before the Qt modules load
+        import PySide6  # noqa: F401 - first, so that the Qt modules already load through the plain import
 
-        from desktop.ui.pyside_imports import skip_source_caching
+        from desktop.ui.pyside_imports import plain_imports
 
-        skip_source_caching()
+        plain_imports()
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
         return _cannot_start(webengine_problem(exc))
