@@ -89,9 +89,9 @@ def in_a_window(view: QWebEngineView) -> QMainWindow:
 
 def main() -> int:
     if OPTIONS.bridge or OPTIONS.app_profile or OPTIONS.page_and_window or OPTIONS.window_modules:
-        from desktop.ui.pyside_imports import skip_source_caching
+        from desktop.ui.pyside_imports import plain_imports
 
-        skip_source_caching()  # as the app does, once PySide6 is imported
+        plain_imports()  # as the app does, once PySide6 is imported
     if OPTIONS.window_modules:
         import desktop.ui.controller  # noqa: F401 - what importing the app's window costs
     app = QApplication(sys.argv[:1])

@@ -32,6 +32,9 @@ def record(cls: _T | None = None, /, *, frozen: bool = True) -> _T | Callable[[_
     """``@record`` is ``@dataclass(frozen=True)``; ``@record(frozen=False)`` is ``@dataclass``."""
 
     def make(cls: _T) -> _T:
+        if not cls.__doc__:
+            # @dataclass would write one from inspect.signature(), which parses a text signature: slower than all else.
+            cls.__doc__ = f"{cls.__name__}({', '.join(vars(cls).get('__annotations__', {}))})"
         made: Any = dataclass(init=False, repr=False, eq=False)(cls)  # fields, __match_args__: nothing compiled
         own = vars(made)
         every = fields(made)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from importlib import resources
 
 from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 
+from desktop import resource_file
 from desktop.core.bridge_js import parse_bridge_message, post_message_js
 from desktop.core.page_memory import collect_garbage_js
 from desktop.core.widget_commands import WidgetCommand
@@ -30,7 +30,7 @@ def _bridge_source() -> str:
         raise RuntimeError("Qt's qwebchannel.js resource is missing from this PySide6 installation")
     channel_js = bytes(qt_file.readAll().data()).decode("utf-8")
     qt_file.close()
-    bridge_js = resources.files("desktop.resources").joinpath("bridge.js").read_text(encoding="utf-8")
+    bridge_js = resource_file("bridge.js").read_text(encoding="utf-8")
     return channel_js + "\n" + bridge_js
 
 

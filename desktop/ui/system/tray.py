@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from desktop import APP_NAME
+from desktop import APP_NAME, resource_file
 from desktop.core.call_state import Notification, PhoneState
 from desktop.core.widget_commands import Presence
 from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
@@ -124,9 +124,7 @@ _PRESENCE = {Presence.AVAILABLE: "#2ecc71", Presence.BUSY: "#e74c3c", Presence.D
 
 
 def app_icon() -> QIcon:
-    from importlib import resources
-
-    return QIcon(str(resources.files("desktop.resources").joinpath("icon.svg")))
+    return QIcon(str(resource_file("icon.svg")))
 
 
 def state_icon(state: PhoneState, presence: Presence | None = None) -> QIcon:
