@@ -12,8 +12,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
-
 from desktop import APP_NAME
 
 if TYPE_CHECKING:
@@ -69,6 +67,9 @@ class HelpMenu:
         dialog.set_report(await self.report())
 
     def ask_for_bundle(self) -> None:
+        # Imported here, as the dialogs below: making their Qt types (and enums) would be start-up time.
+        from PySide6.QtWidgets import QFileDialog
+
         from desktop.diagnostics.bundle import bundle_name
 
         suggested = str(Path.home() / bundle_name())
@@ -101,4 +102,6 @@ class HelpMenu:
                           f"Settings: {self._settings_path or '(not from a file)'}"])
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self._window, f"About {APP_NAME}", self.about_text())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
+from PySide6.QtCore import QObject, QResource, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 
@@ -25,11 +25,11 @@ SCRIPT_NAME = "embeddable-desktop-bridge"
 
 
 def _bridge_source() -> str:
-    qt_file = QFile(":/qtwebchannel/qwebchannel.js")
-    if not qt_file.open(QIODevice.OpenModeFlag.ReadOnly):
+    # QResource rather than QFile: making QFile's Qt type (with its five enums) costs start-up about 1 ms.
+    channel = QResource(":/qtwebchannel/qwebchannel.js")
+    if not channel.isValid():
         raise RuntimeError("Qt's qwebchannel.js resource is missing from this PySide6 installation")
-    channel_js = bytes(qt_file.readAll().data()).decode("utf-8")
-    qt_file.close()
+    channel_js = bytes(channel.uncompressedData().data()).decode("utf-8")
     bridge_js = resource_file("bridge.js").read_text(encoding="utf-8")
     return channel_js + "\n" + bridge_js
 

@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtNetwork import QSslCertificate
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineProfileBuilder
 
 log = logging.getLogger("desktop.web")
@@ -44,6 +43,8 @@ def create_profile(
     # by an older version lingers on disk.
     builder.setPersistentPermissionsPolicy(QWebEngineProfile.PersistentPermissionsPolicy.AskEveryTime)
     if extra_ca_file is not None:
+        from PySide6.QtNetwork import QSslCertificate  # only for a private CA: its Qt type costs start-up time
+
         certificates = QSslCertificate.fromPath(str(extra_ca_file))
         builder.setAdditionalTrustedCertificates(certificates)
         log.info("trusting %d extra CA certificate(s) from %s", len(certificates), extra_ca_file)

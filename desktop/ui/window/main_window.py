@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.core.options import LaunchOptions
@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self.environment_menu.request(env)
 
     def _confirm_dialog(self, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox  # here: making its Qt type (and enums) is start-up time
+
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 

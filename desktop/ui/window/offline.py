@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core.load_errors import LoadFailure, describe_load_failure, retry_delay
 from desktop.ui.window.screens import plain_text
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
 
 log = logging.getLogger("desktop.web")
 
@@ -64,6 +67,8 @@ class OfflineScreen(QWidget):
         if self._watching:
             return
         self._watching = True
+        from PySide6.QtNetwork import QNetworkInformation  # here: its Qt type (enums) is made on first import
+
         if QNetworkInformation.instance() is None and not QNetworkInformation.loadDefaultBackend():
             log.info("no network-status backend here: retrying on a timer only")
             return
@@ -72,6 +77,8 @@ class OfflineScreen(QWidget):
             info.reachabilityChanged.connect(self._reachability_changed)
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         # Only failures that waiting can fix (not a certificate error, not the too-many-crashes screen).
         if (self.failure is not None and self.failure.retry_by_itself
                 and reachability == QNetworkInformation.Reachability.Online):
