@@ -106,9 +106,13 @@ def run(args: argparse.Namespace) -> None:
         med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
                for name, r in results.items()}
         (app_t, app_m), (bare_t, bare_m) = med["app"], med["bare"]
+        # Each round's two starts follow each other, so the machine's drift (large here) mostly cancels in their
+        # ratio: the median of those is the steadier figure when the medians above move from run to run.
+        paired = statistics.median(a / b for (a, _), (b, _) in zip(results["app"], results["bare"], strict=True))
         print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
-              f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x memory {app_m / bare_m:.2f}x "
-              f"({args.runs} rounds, {kind}, {args.platform}, {args.network} network)", flush=True)
+              f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x (paired {paired:.2f}x) memory "
+              f"{app_m / bare_m:.2f}x ({args.runs} rounds, {kind}, {args.platform}, {args.network} network)",
+              flush=True)
     stop()
 
 
