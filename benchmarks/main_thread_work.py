@@ -15,10 +15,8 @@ a start. Needs valgrind (apt-get install valgrind).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env  # noqa: E402
+from startup import compile_the_app, host_env, runs_needing  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
 
@@ -61,22 +59,19 @@ def main_thread_instructions(host: str, env: dict[str, str], folder: Path) -> in
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1)
-    args = parser.parse_args()
-    if shutil.which("valgrind") is None:
-        print("main_thread_work.py needs valgrind (apt-get install valgrind)", file=sys.stderr)
+    runs = runs_needing("valgrind", __doc__, default_runs=1)
+    if runs is None:
         return 2
     compile_the_app()
     counts: dict[str, list[int]] = {"app": [], "bare host": []}
     with virtual_screen() as display, tempfile.TemporaryDirectory() as folder:
         os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         env = host_env()
-        for round_number in range(args.runs):
+        for round_number in range(runs):
             for host in ("app", "bare host") if round_number % 2 == 0 else ("bare host", "app"):
                 counts[host].append(main_thread_instructions(host.split()[0], env, Path(folder)))
     app, bare = (statistics.median(counts[host]) for host in ("app", "bare host"))
-    print(f"main thread up to its event loop, millions of instructions ({args.runs} run(s) each, X11)")
+    print(f"main thread up to its event loop, millions of instructions ({runs} run(s) each, X11)")
     print(f"app {app / 1e6:8.1f}   bare host {bare / 1e6:8.1f}   ratio {app / bare:.3f}x")
     return 0
 

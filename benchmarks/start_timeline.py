@@ -15,9 +15,7 @@ Everything before "Chromium" is the host's own start (Python, Qt, and the app's 
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import SIGNED_IN, compile_the_app, host_env, launcher_command  # noqa: E402
+from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, runs_needing  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
@@ -81,11 +79,8 @@ def traced_run(command: list[str], marker: str, env: dict[str, str], trace: Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    if shutil.which("strace") is None:
-        print("start_timeline.py needs strace (apt-get install strace)", file=sys.stderr)
+    runs = runs_needing("strace", __doc__, default_runs=5)
+    if runs is None:
         return 2
     compile_the_app()
     url, stop_server = serve("local")
@@ -94,7 +89,7 @@ def main() -> int:
     with virtual_screen() as display, tempfile.TemporaryDirectory() as data:
         os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         env = host_env()
-        for round_number in range(args.runs):
+        for round_number in range(runs):
             for host in hosts if round_number % 2 == 0 else tuple(reversed(hosts)):
                 trace = Path(data) / f"{host.replace(' ', '_')}-{round_number}.trace"
                 if host == "app":
@@ -103,7 +98,7 @@ def main() -> int:
                     command, marker = [sys.executable, str(HERE / "bare_view.py"), url], "READY"
                 results[host].append(traced_run(command, marker, env, trace))
     stop_server()
-    print(f"ms after process start, medians of {args.runs} first starts under strace (X11, local network)")
+    print(f"ms after process start, medians of {runs} first starts under strace (X11, local network)")
     print(f"{'':10s} {'Chromium':>9s} {'renderer':>9s} {'signed in':>10s} {'Chromium → signed in':>21s}")
     for host in hosts:
         medians = {step: statistics.median(run[step] for run in results[host]) for step in STEPS}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -44,6 +45,17 @@ def spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     """A host in a process group of its own (so :func:`stop_tree` reaches its Chromium processes), stderr piped."""
     return subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
                             start_new_session=True)
+
+
+def runs_needing(tool: str, doc: str, default_runs: int) -> int | None:
+    """The ``--runs`` of a benchmark that needs the program ``tool``; None, after saying so, where it is missing."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=default_runs)
+    runs: int = parser.parse_args().runs
+    if shutil.which(tool) is None:
+        print(f"{Path(sys.argv[0]).name} needs {tool} (apt-get install {tool})", file=sys.stderr)
+        return None
+    return runs
 
 
 def compile_the_app() -> None:
