@@ -38,7 +38,10 @@ def record(cls: _T | None = None, /, *, frozen: bool = True) -> _T | Callable[[_
         made: Any = dataclass(init=False, repr=False, eq=False)(cls)  # fields, __match_args__: nothing compiled
         own = vars(made)
         every = fields(made)
+        if any(f.kw_only for f in every):
+            raise TypeError(f"record {made.__qualname__}: keyword-only fields are not supported")
         made.__record_init__ = tuple((f.name, f.default, f.default_factory) for f in every if f.init)
+        made.__record_set__ = tuple((f.name, f.default, f.default_factory) for f in every if not f.init)
         made.__record_repr__ = tuple(f.name for f in every if f.repr)
         made.__record_compare__ = tuple(f.name for f in every if f.compare)
         for name, method in (("__init__", _init), ("__repr__", _repr), ("__eq__", _eq)):
@@ -84,6 +87,11 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
                         f"{'s' if len(missing) > 1 else ''}: {', '.join(repr(name) for name in missing)}")
     if kwargs:
         raise TypeError(f"{name_of_class}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for name, default, factory in type(self).__record_set__:  # field(init=False): its default, as @dataclass does
+        if factory is not MISSING:
+            object.__setattr__(self, name, factory())
+        elif default is not MISSING:
+            object.__setattr__(self, name, default)
     post_init = getattr(self, "__post_init__", None)
     if post_init is not None:
         post_init()

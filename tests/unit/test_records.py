@@ -114,3 +114,19 @@ def test_making_a_record_compiles_no_code(monkeypatch: pytest.MonkeyPatch) -> No
     record(frozen=False)(type("Mutable", (), {"__annotations__": {"a": "int"}}))
     assert compiled == []
     assert made("1") == made("1")
+
+
+def test_fields_outside_init_get_their_defaults_and_keyword_only_fields_are_refused() -> None:
+    made = record(type("Counted", (), {"__annotations__": {"name": "str", "seen": "list[str]", "count": "int"},
+                                       "seen": field(init=False, default_factory=list),
+                                       "count": field(init=False, default=0)}))
+    reference = dataclasses.dataclass(frozen=True)(type("Counted", (), {
+        "__annotations__": {"name": "str", "seen": "list[str]", "count": "int"},
+        "seen": field(init=False, default_factory=list), "count": field(init=False, default=0)}))
+    for cls in (made, reference):
+        one = cls("a")
+        assert (one.name, one.seen, one.count) == ("a", [], 0)
+        with pytest.raises(TypeError):
+            cls("a", [])
+    with pytest.raises(TypeError, match="keyword-only fields are not supported"):
+        record(type("Keyed", (), {"__annotations__": {"a": "int"}, "a": field(kw_only=True)}))
