@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from desktop import APP_ID, APP_NAME, __version__
 from desktop.core.errors import UsageError
@@ -123,16 +123,6 @@ def _asked_early() -> bool:
     return bool(_asked_to_quit)
 
 
-def _stop_at_once(status: int) -> NoReturn:
-    """The display went away under Qt: end the process here, with the log flushed. Python's own exit would tear
-    Qt's objects down against the dead display, and Qt WebEngine then crashed (a segfault in about 1 run in 20 under
-    load). The usual shutdown could not run anyway; Chromium has written the profile's storage as it went."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
-
 def _cannot_start(problem: str) -> int:
     """Qt cannot start on this machine: one line on stderr (someone at a terminal) and in the log (IT)."""
     print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
@@ -209,9 +199,11 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
         # Qt's own loop until the widget has spoken: nothing before needs asyncio (first_loop.py).
         first.run(asked_to_quit=_asked_early)
         if first.ended_because is None:
+            from desktop.ui.system.display_connection import stop_at_once
+
             log.warning("Qt's event loop ended by itself before the widget spoke (its display went away, or the "
                         "session ended): stopping")
-            _stop_at_once(1)
+            stop_at_once(1)
         log.debug("asyncio starts: %s", first.ended_because)
         # A signal before run() was read by it; from there on the first loop's handlers note it.
         quit_now, start_held = (lambda: first.quit_asked), first.start_held
@@ -254,6 +246,8 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
 
     from PySide6.QtCore import QTimer
 
+    from desktop.ui.system.display_connection import display_lost, stop_at_once
+
     # Quitting always goes through this event, so the loop stops from inside itself and the shutdown
     # below runs (listener closed, page released before the profile, storage flushed).
     quit_event = asyncio.Event()
@@ -282,6 +276,11 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
     async def main() -> None:
         await quit_event.wait()
         log.info("quitting")
+        if ended_by_qt or display_lost(app):  # a session's end may send its signal before Qt sees the display go
+            log.warning("%s: stopping without the usual shutdown", "Qt's event loop ended by itself (its display went "
+                        "away, or the session ended)" if ended_by_qt else "the display went away as the app was asked "
+                        "to quit")
+            stop_at_once(1)
         await shutdown()
 
     with loop:
@@ -294,6 +293,6 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
             # the web profile's storage is written by Chromium as it goes.
             log.warning("Qt's event loop ended by itself (its display went away, or the session ended): "
                         "stopping without the usual shutdown")
-            _stop_at_once(1)
+            stop_at_once(1)
     log.info("%s stopped", APP_NAME)
     return 0
