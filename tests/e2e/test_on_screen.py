@@ -3,11 +3,10 @@ server has it, and the sign-in bar while the browser is out of sight. A screensh
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,26 +78,35 @@ def test_a_hotkey_pressed_on_the_x_server_mutes_the_call(app_program: Path, setu
             assert app.terminate() == 0
 
 
+def ended_with_its_screen(app_program: Path, argv: list[str], env: dict[str, str], log_file: Path, ready: str,
+                          end: Callable[[Running, subprocess.Popen[str]], None]) -> tuple[int, str]:
+    """Start the app on an X server of its own, wait for ``ready``, let ``end`` stop the server (and maybe the app);
+    the app's exit status and log, once it is sure that no traceback or Python crash reached its stderr."""
+    with virtual_screen_server() as (display, server):
+        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
+        try:
+            app.wait_for(ready)
+            end(app, server)
+            server.wait(10)
+            status = app.proc.wait(30)
+            errors = app.proc.stderr.read() if app.proc.stderr else ""
+            assert "Traceback" not in errors and "Fatal Python error" not in errors, errors[-3000:]
+            return status, app.log()
+        finally:
+            if app.proc.poll() is None:
+                app.proc.kill()
+
+
 def test_the_display_going_away_stops_the_app_without_a_traceback(app_program: Path, setup,  # noqa: F811
                                                                    tmp_path: Path) -> None:
     """The X server dies under the signed-in phone (it crashed, or the session ended). Qt ends its event loop by
     itself; the app says so in its log and exits 1: no traceback, no crash."""
     require(shutil.which("Xvfb") is not None, "Xvfb is needed")
     argv, env, log_file = signing_in(setup, tmp_path)
-    with virtual_screen_server() as (display, server):
-        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
-        try:
-            app.wait_for("widget login status: signed in")
-            server.kill()
-            server.wait(10)
-            status = app.proc.wait(30)
-            errors = app.proc.stderr.read() if app.proc.stderr else ""
-            assert "Traceback" not in errors and "Fatal Python error" not in errors, errors[-3000:]
-            assert status == 1, f"exit status {status}"
-            assert "Qt's event loop ended by itself" in app.log()
-        finally:
-            if app.proc.poll() is None:
-                app.proc.kill()
+    status, log = ended_with_its_screen(app_program, argv, env, log_file, "widget login status: signed in",
+                                        lambda _app, server: server.kill())
+    assert status == 1, f"exit status {status}"
+    assert "Qt's event loop ended by itself" in log
 
 
 def test_the_session_ending_with_a_signal_stops_the_app_without_a_crash(app_program: Path, setup,  # noqa: F811
@@ -111,21 +119,14 @@ def test_the_session_ending_with_a_signal_stops_the_app_without_a_crash(app_prog
     argv, env, log_file = signing_in(setup, tmp_path)
     widget = argv.index("--widget-url") + 1
     argv[widget] = f"https://127.0.0.1:{free_port()}/app.html"  # the offline screen: where the crash showed
-    with virtual_screen_server() as (display, server):
-        app = Running(app_program, argv, dict(env, QT_QPA_PLATFORM="xcb", DISPLAY=display), log_file)
-        try:
-            app.wait_for("the phone did not load")
-            time.sleep(1)  # still in the first loop (desktop/ui/system/first_loop.py): the widget cannot speak
-            os.kill(app.proc.pid, signal.SIGTERM)  # as one `kill -TERM app server` does it: the app first
-            server.terminate()
-            server.wait(10)
-            status = app.proc.wait(30)
-            errors = app.proc.stderr.read() if app.proc.stderr else ""
-            assert "Traceback" not in errors and "Fatal Python error" not in errors, errors[-3000:]
-            assert status in (0, 1), f"exit status {status}"
-            log = app.log()
-            assert "quitting" in log
-            assert ("stopping without the usual shutdown" in log) == (status == 1), log[-2000:]
-        finally:
-            if app.proc.poll() is None:
-                app.proc.kill()
+
+    def signal_then_server(app: Running, server: subprocess.Popen[str]) -> None:
+        time.sleep(1)  # still in the first loop (desktop/ui/system/first_loop.py): the widget cannot speak
+        app.proc.terminate()  # SIGTERM, as one `kill -TERM app server` sends it: the app first
+        server.terminate()
+
+    status, log = ended_with_its_screen(app_program, argv, env, log_file, "the phone did not load",
+                                        signal_then_server)
+    assert status in (0, 1), f"exit status {status}"
+    assert "quitting" in log
+    assert ("stopping without the usual shutdown" in log) == (status == 1), log[-2000:]
