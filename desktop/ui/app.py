@@ -104,6 +104,8 @@ _early_app: object = None
 
 #: The signals that ask the app to quit (start-up, the first loop and the event loop all handle these).
 QUIT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
+#: Why the app stops without its usual shutdown when Qt ends its event loop by itself.
+QT_LOOP_ENDED = "Qt's event loop ended by itself (its display went away, or the session ended)"
 #: Quit signals that came while start-up set things up, before an event loop could act on them.
 _asked_to_quit: list[int] = []
 
@@ -201,9 +203,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
         if first.ended_because is None:
             from desktop.ui.system.display_connection import stop_at_once
 
-            log.warning("Qt's event loop ended by itself before the widget spoke (its display went away, or the "
-                        "session ended): stopping")
-            stop_at_once(1)
+            stop_at_once(f"{QT_LOOP_ENDED}, before the widget spoke")
         log.debug("asyncio starts: %s", first.ended_because)
         # A signal before run() was read by it; from there on the first loop's handlers note it.
         quit_now, start_held = (lambda: first.quit_asked), first.start_held
@@ -277,10 +277,7 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
         await quit_event.wait()
         log.info("quitting")
         if ended_by_qt or display_lost(app):  # a session's end may send its signal before Qt sees the display go
-            log.warning("%s: stopping without the usual shutdown", "Qt's event loop ended by itself (its display went "
-                        "away, or the session ended)" if ended_by_qt else "the display went away as the app was asked "
-                        "to quit")
-            stop_at_once(1)
+            stop_at_once(QT_LOOP_ENDED if ended_by_qt else "the display went away as the app was asked to quit")
         await shutdown()
 
     with loop:
@@ -291,8 +288,6 @@ def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: 
                 raise
             # Running Qt's loop again to shut down in order crashes in Qt once its display is gone, so stop here:
             # the web profile's storage is written by Chromium as it goes.
-            log.warning("Qt's event loop ended by itself (its display went away, or the session ended): "
-                        "stopping without the usual shutdown")
-            stop_at_once(1)
+            stop_at_once(QT_LOOP_ENDED)
     log.info("%s stopped", APP_NAME)
     return 0

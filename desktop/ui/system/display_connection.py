@@ -45,11 +45,13 @@ def _failed(library: str, function_name: str, handle: object) -> bool:
     return bool(function(handle))
 
 
-def stop_at_once(status: int) -> NoReturn:
-    """The display went away under Qt: end the process here, with the log flushed. Python's own exit would tear
-    Qt's objects down against the dead display, and Qt WebEngine then crashed (a segfault in about 1 run in 20 under
-    load). The usual shutdown cannot run any more; Chromium has written the profile's storage as it went."""
+def stop_at_once(why: str) -> NoReturn:
+    """The display went away under Qt (``why`` says how): log it and end the process here with status 1, the log
+    flushed. Python's own exit would tear Qt's objects down against the dead display, and Qt WebEngine then crashed
+    (a segfault in about 1 run in 20 under load). The usual shutdown cannot run any more; Chromium has written the
+    profile's storage as it went."""
+    log.warning("%s: stopping without the usual shutdown", why)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(status)
+    os._exit(1)
