@@ -65,7 +65,10 @@ def main() -> int:
     start.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
                        "cache) is kept from an unmeasured first start")
     start.add_argument("--first", action="store_true", help="every round is the app's first start: a new data "
-                       "folder, nothing cached (by default rounds after the first find the cache of the one before)")
+                       "folder, nothing cached (by default rounds after the first find the cache of the one before); "
+                       "the app's start-up cache of PySide6's code is filled, as after the first start since installing")
+    start.add_argument("--cold", action="store_true", help="as --first, and the app's start-up cache empty too: "
+                       "every round is the first start after installing")
     parser.add_argument("--network", choices=list(NETWORKS), default="local", help="local: as fast as this "
                         "machine serves the page; office: a hosted build over an office connection (30 ms round "
                         "trip, 50 Mbit/s shared)")
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> None:
     compile_the_app()
     url, stop = serve(args.network)
     bare_env = host_env()
-    kind = "warm" if args.warm else "first start" if args.first else "rounds after the first warm"
+    kind = ("warm" if args.warm else "first start" if args.first else "first start after installing" if args.cold
+            else "rounds after the first warm")
     for lever in args.lever or list(LEVERS):
         flags, variables = LEVERS[lever]
         app_env = dict(bare_env, **variables)
@@ -98,8 +102,10 @@ def run(args: argparse.Namespace) -> None:
             if args.warm:
                 measure(app, SIGNED_IN, app_env)
             for round_number in range(args.runs):
-                if args.first:
+                if args.first or args.cold:
                     app = launcher_command(url, tempfile.mkdtemp(dir=data))
+                if args.cold:
+                    app_env["XDG_CACHE_HOME"] = tempfile.mkdtemp(dir=data)
                 order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
                 for name, cmd, marker, env in order if round_number % 2 == 0 else reversed(order):
                     results[name].append(measure(cmd, marker, env))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
 # Never the person's own session bus: a ring in a test must not pop up on their desktop. Tests that check
 # desktop notifications start a private bus of their own.
 os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/embeddable-desktop-tests-bus"
+# The app keeps its start-up cache (desktop/services/compile_cache.py) in the person's cache folder: for the tests,
+# and every app they start, that is a folder of this test run's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="embeddable-desktop-tests-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -85,11 +85,10 @@ def run(argv: list[str]) -> int:
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:
-        import PySide6  # noqa: F401 - first, so that the Qt modules already load through the plain import
+        from desktop.services.compile_cache import startup_cache_file
+        from desktop.ui.pyside_imports import import_pyside
 
-        from desktop.ui.pyside_imports import plain_imports
-
-        plain_imports()
+        import_pyside(startup_cache_file())  # first, so that the Qt modules already load through the plain import
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
         return _cannot_start(webengine_problem(exc))

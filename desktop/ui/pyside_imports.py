@@ -1,4 +1,7 @@
-"""Take PySide6's ``__feature__`` hook out of Python's ``import`` (issue 12: start-up and memory).
+"""How the app imports PySide6 (issue 12: start-up and memory): :func:`import_pyside`.
+
+What PySide6's first import compiles is served from a cache file after the first start
+(``desktop/services/compile_cache.py``). Then PySide6's ``__feature__`` hook is taken out of Python's ``import``.
 
 PySide6 replaces ``builtins.__import__`` with its ``__feature_import__``. The hook exists for one statement,
 ``from __feature__ import snake_case, true_property``, which the app never uses (a test keeps it so). Yet every
@@ -24,10 +27,25 @@ import builtins
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
+
+from desktop.services.compile_cache import compiled_once
 
 log = logging.getLogger("desktop")
 _HOOK = "_mod_uses_pyside"
+
+
+def import_pyside(cache: Path) -> None:
+    """``import PySide6`` with what it compiles kept in ``cache`` for the next start, then :func:`plain_imports`.
+
+    Raises ImportError as the plain import would."""
+    with compiled_once(cache) as recorder:
+        import PySide6  # noqa: F401, PLC0415 - the point of this function
+    if recorder.compiled:
+        kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"
+        log.info("PySide6's support code compiled (%d pieces), %s: %s", recorder.compiled, kept, cache)
+    plain_imports()
 
 
 def plain_imports() -> bool:

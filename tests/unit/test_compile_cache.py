@@ -1,0 +1,211 @@
+"""The start-up cache of what importing PySide6 compiles (desktop/services/compile_cache.py).
+
+Each test runs an "import" twice: the first run compiles and keeps, the second gets the same objects back with
+Python's compilers made to fail if they were called. Bad files must cost only the time, never a wrong object.
+"""
+
+from __future__ import annotations
+
+import builtins
+import marshal
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.compile_cache import FORMAT, compiled_once, startup_cache_file
+
+SOURCE = b"def greet(name: Undefined) -> str:\n    return 'hello ' + name\nANSWER = 6 * 7\n"
+#: A verbose pattern with named and numbered groups, a character class, flags and a back reference.
+PATTERN = r"""(?P<word> [A-Za-z_]\w* ) \s* = \s* (?P<value> [0-9]+ | "[^"]*" ) (\s*\#.*)? (?: ; (?P=word) )?"""
+SAMPLES = ["x = 42", 'name = "text" # note', "a=1;a", "9 = x", "under_score   =   7"]
+
+
+def _workload() -> tuple[Any, re.Pattern[str]]:
+    """What an import does: compile a module's source (inheriting this file's future features) and a pattern."""
+    return compile(SOURCE, "support/module.py", "exec"), re.compile(PATTERN, re.VERBOSE | re.IGNORECASE)
+
+
+def _run(path: Path) -> tuple[Any, re.Pattern[str], Any]:
+    re.purge()  # re's own in-process cache would otherwise answer before the hook is asked
+    with compiled_once(path) as recorder:
+        code, pattern = _workload()
+    return code, pattern, recorder
+
+
+def _same_pattern(pattern: re.Pattern[str], reference: re.Pattern[str]) -> None:
+    assert (pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex) == (
+        reference.pattern, reference.flags, reference.groups, reference.groupindex)
+    for text in SAMPLES:
+        found, expected = pattern.match(text), reference.match(text)
+        assert (found and found.groups()) == (expected and expected.groups()), text
+
+
+@pytest.fixture
+def compilers_that_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, Python's source compiler and re's pattern parser raise: a cached run must not reach them."""
+    def no_compiling(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("compiled although the cache had it")
+
+    monkeypatch.setattr(builtins, "compile", no_compiling)
+    monkeypatch.setattr(sys.modules["re._parser"], "parse", no_compiling)
+
+
+def test_a_second_run_gets_the_same_objects_without_compiling(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    reference_code, reference_pattern = compile(SOURCE, "support/module.py", "exec"), re.compile(
+        PATTERN, re.VERBOSE | re.IGNORECASE)
+    path = tmp_path / "cache.bin"
+    code, pattern, first = _run(path)
+    assert first.compiled == 2 and first.not_kept is None and path.exists()
+    assert code == reference_code
+    request.getfixturevalue("compilers_that_fail")
+    again, pattern_again, second = _run(path)
+    assert second.compiled == 0
+    assert again == reference_code
+    _same_pattern(pattern_again, reference_pattern)
+    _same_pattern(pattern, reference_pattern)
+    module: dict[str, Any] = {}
+    exec(again, module)  # noqa: S102 - the cached module runs as the compiled one does
+    assert module["ANSWER"] == 42 and module["greet"]("you") == "hello you"
+
+
+def test_compile_inherits_the_callers_future_features_as_the_builtin_does(tmp_path: Path) -> None:
+    """This file has ``from __future__ import annotations``: the annotation ``Undefined`` is never evaluated."""
+    code, _pattern, _recorder = _run(tmp_path / "cache.bin")
+    assert code.co_flags == compile(SOURCE, "support/module.py", "exec").co_flags
+    assert code.co_flags & 0x1000000  # CO_FUTURE_ANNOTATIONS, from this file
+    with compiled_once(tmp_path / "cache.bin"):
+        plain = compile(SOURCE, "support/module.py", "exec", dont_inherit=True)
+    with pytest.raises(NameError, match="Undefined"):
+        exec(plain, {})  # noqa: S102 - without the future feature the annotation is evaluated
+
+
+def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp_path: Path) -> None:
+    real_compile, real_pattern = builtins.compile, sys.modules["re._compiler"].compile
+    path = tmp_path / "cache.bin"
+    with pytest.raises(ImportError), compiled_once(path):
+        _workload()
+        raise ImportError("no PySide6 here")
+    assert builtins.compile is real_compile and sys.modules["re._compiler"].compile is real_pattern
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "truncated", "another Python", "wrong shape",
+                                    "tampered pattern code", "another source"])
+def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "cache.bin"
+    _run(path)
+    data = path.read_bytes()
+    header, entries = marshal.loads(data)
+    if damage == "random bytes":
+        path.write_bytes(os.urandom(4096))
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "another Python":
+        path.write_bytes(marshal.dumps((("2.7.18", *header[1:]), entries)))
+    elif damage == "wrong shape":
+        path.write_bytes(marshal.dumps([header, list(entries.items())]))
+    elif damage == "tampered pattern code":
+        key = next(k for k in entries if k[0] == "re")
+        flags, code, *rest = entries[key]
+        entries[key] = (flags, [999] * len(code), *rest)
+        path.write_bytes(marshal.dumps((header, entries)))
+    else:  # an entry for this file name, made from other source
+        key = next(k for k in entries if k[0] == "code")
+        entries[key] = (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))
+        path.write_bytes(marshal.dumps((header, entries)))
+    code, pattern, recorder = _run(path)
+    assert recorder.compiled >= 1
+    module: dict[str, Any] = {}
+    exec(code, module)  # noqa: S102
+    assert module["ANSWER"] == 42
+    _same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
+    assert _run(path)[2].compiled == 0  # written anew, and good again
+
+
+def test_the_file_keeps_only_what_this_start_used(tmp_path: Path) -> None:
+    path = tmp_path / "cache.bin"
+    _run(path)
+    header, entries = marshal.loads(path.read_bytes())
+    entries[("code", "gone.py", 0)] = (b"x = 1\n", compile(b"x = 1\n", "gone.py", "exec"))
+    path.write_bytes(marshal.dumps((header, entries)))
+    assert _run(path)[2].compiled == 0
+    assert ("code", "gone.py", 0) not in marshal.loads(path.read_bytes())[1]
+    assert marshal.loads(path.read_bytes())[0] == FORMAT
+
+
+def test_a_folder_that_cannot_be_written_only_costs_the_time(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    code, pattern, recorder = _run(tmp_path / "a-file" / "cache.bin")
+    assert recorder.compiled == 2 and recorder.not_kept
+    assert code == compile(SOURCE, "support/module.py", "exec")
+    _same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
+    assert list(tmp_path.iterdir()) == [tmp_path / "a-file"]
+
+
+def test_only_the_importing_thread_is_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "cache.bin"
+    others: list[re.Pattern[str]] = []
+    re.purge()
+    with compiled_once(path) as recorder:
+        thread = threading.Thread(target=lambda: others.append(re.compile(r"other (thread)+")))
+        thread.start()
+        thread.join()
+    assert others[0].match("other threadthread") and recorder.compiled == 0
+    assert not path.exists()
+
+
+def test_the_file_is_per_installation_in_the_persons_cache_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    here = startup_cache_file()
+    monkeypatch.setattr(sys, "prefix", "/opt/another-installation")
+    other = startup_cache_file()
+    if sys.platform.startswith("linux"):
+        assert here.parent == tmp_path / "embeddable-desktop"
+    assert here.parent == other.parent and here != other
+    assert sys.implementation.cache_tag in here.name
+
+
+def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Path) -> None:
+    """In fresh processes, as start-up does it: the first import keeps PySide6's support code (its embedded
+    modules and its three long patterns), the second compiles none of it, and PySide6's signatures and error
+    messages are those of a plain import."""
+    code = ("import hashlib, logging, sys\n"
+            "from pathlib import Path\n"
+            "compiled = -1\n"
+            "if sys.argv[1] == 'cached':\n"
+            "    from desktop.services import compile_cache\n"
+            "    with compile_cache.compiled_once(Path(sys.argv[2])) as recorder:\n"
+            "        import PySide6\n"
+            "    compiled = recorder.compiled\n"
+            "from PySide6 import QtCore, QtWebEngineCore\n"
+            "lines = [f'{c}.{m}: {getattr(getattr(getattr(mod, c), m), \"__signature__\", None)}'\n"
+            "         for mod in (QtCore, QtWebEngineCore) for c in sorted(dir(mod))\n"
+            "         if isinstance(getattr(mod, c), type) for m in sorted(vars(getattr(mod, c)))]\n"
+            "try:\n"
+            "    QtCore.QObject().setObjectName(5)\n"
+            "except TypeError as exc:\n"
+            "    lines.append(str(exc))\n"
+            "print(compiled, len(lines), hashlib.sha256('\\n'.join(lines).encode()).hexdigest())\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    path = tmp_path / "pyside.bin"
+
+    def run(*args: str) -> list[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                              timeout=120, check=True).stdout.split()
+
+    plain = run("plain")
+    first = run("cached", str(path))
+    second = run("cached", str(path))
+    assert int(first[0]) >= 17, first  # PySide6's embedded modules and patterns
+    assert second[0] == "0", second
+    assert int(plain[1]) > 5000 and first[1:] == plain[1:] and second[1:] == plain[1:]
+    kept = marshal.loads(path.read_bytes())[1]
+    assert sum(key[0] == "re" and len(key[1]) > 5000 for key in kept) == 3  # the three long patterns
+    assert any(key[0] == "code" and key[1].endswith("signature/parser.py") for key in kept)
