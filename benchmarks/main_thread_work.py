@@ -8,9 +8,10 @@ counted here, and confirmed end to end with widget_startup.py.
 
 Both hosts run under ``valgrind --tool=callgrind`` on a virtual X screen, on the app's tuning as shipped, and end
 where their event loop would start (until_the_loop.py); Chromium's own processes are not traced. About a minute
-a start. Needs valgrind (apt-get install valgrind).
+a start. Needs valgrind (apt-get install valgrind). ``--cold``: every start of the app finds its start-up cache
+empty (desktop/services/compile_cache.py), as the first start after installing does.
 
-    .venv/bin/python benchmarks/main_thread_work.py [--runs 1]
+    .venv/bin/python benchmarks/main_thread_work.py [--runs 1] [--cold]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import compile_the_app, host_env, runs_needing  # noqa: E402
+from startup import arguments_needing, compile_the_app, host_env  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
 
@@ -59,9 +60,12 @@ def main_thread_instructions(host: str, env: dict[str, str], folder: Path) -> in
 
 
 def main() -> int:
-    runs = runs_needing("valgrind", __doc__, default_runs=1)
-    if runs is None:
+    arguments = arguments_needing("valgrind", __doc__, default_runs=1,
+                                  cold="every start of the app finds its start-up cache empty")
+    if arguments is None:
         return 2
+    runs: int = arguments.runs
+    cold: bool = arguments.cold
     compile_the_app()
     counts: dict[str, list[int]] = {"app": [], "bare host": []}
     with virtual_screen() as display, tempfile.TemporaryDirectory() as folder:
@@ -69,9 +73,11 @@ def main() -> int:
         env = host_env()
         for round_number in range(runs):
             for host in ("app", "bare host") if round_number % 2 == 0 else ("bare host", "app"):
-                counts[host].append(main_thread_instructions(host.split()[0], env, Path(folder)))
+                host_env_now = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(dir=folder)) if cold else env
+                counts[host].append(main_thread_instructions(host.split()[0], host_env_now, Path(folder)))
     app, bare = (statistics.median(counts[host]) for host in ("app", "bare host"))
-    print(f"main thread up to its event loop, millions of instructions ({runs} run(s) each, X11)")
+    print(f"main thread up to its event loop, millions of instructions ({runs} run(s) each, X11"
+          f"{', start-up cache empty' if cold else ''})")
     print(f"app {app / 1e6:8.1f}   bare host {bare / 1e6:8.1f}   ratio {app / bare:.3f}x")
     return 0
 

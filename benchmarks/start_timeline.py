@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import SIGNED_IN, compile_the_app, host_env, launcher_command, runs_needing  # noqa: E402
+from startup import SIGNED_IN, arguments_needing, compile_the_app, host_env, launcher_command  # noqa: E402
 from widget_sized_page import serve  # noqa: E402
 
 from tests.support.xvfb import virtual_screen  # noqa: E402
@@ -79,9 +79,10 @@ def traced_run(command: list[str], marker: str, env: dict[str, str], trace: Path
 
 
 def main() -> int:
-    runs = runs_needing("strace", __doc__, default_runs=5)
-    if runs is None:
+    arguments = arguments_needing("strace", __doc__, default_runs=5)
+    if arguments is None:
         return 2
+    runs: int = arguments.runs
     compile_the_app()
     url, stop_server = serve("local")
     hosts = ("app", "bare host")

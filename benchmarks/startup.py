@@ -47,15 +47,18 @@ def spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
                             start_new_session=True)
 
 
-def runs_needing(tool: str, doc: str, default_runs: int) -> int | None:
-    """The ``--runs`` of a benchmark that needs the program ``tool``; None, after saying so, where it is missing."""
+def arguments_needing(tool: str, doc: str, default_runs: int, **switches: str) -> argparse.Namespace | None:
+    """The arguments (``--runs`` and each of ``switches``: name -> help) of a benchmark that needs the program
+    ``tool``; None, after saying so, where it is missing."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--runs", type=int, default=default_runs)
-    runs: int = parser.parse_args().runs
+    for name, text in switches.items():
+        parser.add_argument(f"--{name}", action="store_true", help=text)
+    arguments = parser.parse_args()
     if shutil.which(tool) is None:
         print(f"{Path(sys.argv[0]).name} needs {tool} (apt-get install {tool})", file=sys.stderr)
         return None
-    return runs
+    return arguments
 
 
 def compile_the_app() -> None:

@@ -65,8 +65,9 @@ def main() -> int:
     start.add_argument("--warm", action="store_true", help="a warm restart: the app's data folder (profile, disk "
                        "cache) is kept from an unmeasured first start")
     start.add_argument("--first", action="store_true", help="every round is the app's first start: a new data "
-                       "folder, nothing cached (by default rounds after the first find the cache of the one before); "
-                       "the app's start-up cache of PySide6's code is filled, as after the first start since installing")
+                       "folder, nothing cached (by default rounds after the first find the cache of the one "
+                       "before); the app's start-up cache of PySide6's code is filled, as after the first start "
+                       "since installing")
     start.add_argument("--cold", action="store_true", help="as --first, and the app's start-up cache empty too: "
                        "every round is the first start after installing")
     parser.add_argument("--network", choices=list(NETWORKS), default="local", help="local: as fast as this "
