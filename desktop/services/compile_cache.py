@@ -14,8 +14,8 @@ safe:
 - an entry is used only for exactly the same input (source, file name and flags; pattern and flags); anything
   else is compiled as before, and the file then keeps only what this start used;
 - the file belongs to one Python build (its version, marshal's and ``_sre``'s); any other is ignored;
-- ``_sre.compile`` checks the code it is given; a file that is corrupt, truncated or not ours is ignored and
-  written anew;
+- the file carries a checksum, and ``_sre.compile`` checks the code it is given; a file that is corrupt,
+  truncated or not ours is ignored and written anew;
 - only the importing thread is served or recorded, and only during the import; the hooks are put back after;
 - writing is best effort and atomic; a read-only or missing folder costs only the time it would have saved.
 The file holds PySide6's and Python's own code and patterns, nothing of the person's.
@@ -160,12 +160,15 @@ def compiled_once(path: Path) -> Iterator[_Recorder]:
 
 
 def _read(path: Path) -> dict[Any, Any]:
+    """The entries of a file written by :func:`_write` for this Python build; {} for anything else."""
     try:
         data = marshal.loads(path.read_bytes())
+        if type(data) is tuple and len(data) == 3 and data[0] == FORMAT and type(data[2]) is bytes \
+                and data[1] == zlib.crc32(data[2]):
+            entries = marshal.loads(data[2])
+            return entries if type(entries) is dict else {}
     except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if type(data) is tuple and len(data) == 2 and data[0] == FORMAT and type(data[1]) is dict:
-        return data[1]
+        pass
     return {}
 
 
@@ -174,7 +177,9 @@ def _write(path: Path, entries: dict[Any, Any]) -> str | None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(marshal.dumps((FORMAT, entries)))
+        payload = marshal.dumps(entries)
+        # The checksum: a file damaged on disk could still unmarshal, into code that is not what was compiled.
+        partial.write_bytes(marshal.dumps((FORMAT, zlib.crc32(payload), payload)))
         os.replace(partial, path)
     except (OSError, ValueError) as exc:
         with contextlib.suppress(OSError):

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,17 @@ def _run(path: Path) -> tuple[Any, re.Pattern[str], Any]:
     with compiled_once(path) as recorder:
         code, pattern = _workload()
     return code, pattern, recorder
+
+
+def _load(path: Path) -> tuple[Any, dict[Any, Any]]:
+    header, _checksum, payload = marshal.loads(path.read_bytes())
+    return header, marshal.loads(payload)
+
+
+def _store(path: Path, header: Any, entries: dict[Any, Any]) -> None:
+    """Write a file as the app does (with a right checksum): what someone who meant to change it would do."""
+    payload = marshal.dumps(entries)
+    path.write_bytes(marshal.dumps((header, zlib.crc32(payload), payload)))
 
 
 def _same_pattern(pattern: re.Pattern[str], reference: re.Pattern[str]) -> None:
@@ -95,30 +107,32 @@ def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp
     assert not path.exists()
 
 
-@pytest.mark.parametrize("damage", ["random bytes", "truncated", "another Python", "wrong shape",
-                                    "tampered pattern code", "another source"])
+@pytest.mark.parametrize("damage", ["random bytes", "truncated", "a flipped byte", "another Python",
+                                    "wrong shape", "tampered pattern code", "another source"])
 def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "cache.bin"
     _run(path)
     data = path.read_bytes()
-    header, entries = marshal.loads(data)
+    header, entries = _load(path)
     if damage == "random bytes":
         path.write_bytes(os.urandom(4096))
     elif damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
+    elif damage == "a flipped byte":  # the constant 42 becomes 43: still unmarshals; the checksum catches it
+        at = max(data.rfind(b"i*\x00\x00\x00"), data.rfind(b"\xe9*\x00\x00\x00")) + 1
+        assert at > 0
+        path.write_bytes(data[:at] + b"+" + data[at + 1:])
     elif damage == "another Python":
-        path.write_bytes(marshal.dumps((("2.7.18", *header[1:]), entries)))
+        _store(path, ("2.7.18", *header[1:]), entries)
     elif damage == "wrong shape":
-        path.write_bytes(marshal.dumps([header, list(entries.items())]))
+        path.write_bytes(marshal.dumps((header, entries)))
     elif damage == "tampered pattern code":
         key = next(k for k in entries if k[0] == "re")
         flags, code, *rest = entries[key]
-        entries[key] = (flags, [999] * len(code), *rest)
-        path.write_bytes(marshal.dumps((header, entries)))
+        _store(path, header, {**entries, key: (flags, [999] * len(code), *rest)})
     else:  # an entry for this file name, made from other source
         key = next(k for k in entries if k[0] == "code")
-        entries[key] = (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))
-        path.write_bytes(marshal.dumps((header, entries)))
+        _store(path, header, {**entries, key: (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))})
     code, pattern, recorder = _run(path)
     assert recorder.compiled >= 1
     module: dict[str, Any] = {}
@@ -131,12 +145,12 @@ def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, dama
 def test_the_file_keeps_only_what_this_start_used(tmp_path: Path) -> None:
     path = tmp_path / "cache.bin"
     _run(path)
-    header, entries = marshal.loads(path.read_bytes())
+    header, entries = _load(path)
     entries[("code", "gone.py", 0)] = (b"x = 1\n", compile(b"x = 1\n", "gone.py", "exec"))
-    path.write_bytes(marshal.dumps((header, entries)))
+    _store(path, header, entries)
     assert _run(path)[2].compiled == 0
-    assert ("code", "gone.py", 0) not in marshal.loads(path.read_bytes())[1]
-    assert marshal.loads(path.read_bytes())[0] == FORMAT
+    assert ("code", "gone.py", 0) not in _load(path)[1]
+    assert _load(path)[0] == FORMAT
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_time(tmp_path: Path) -> None:
@@ -206,6 +220,6 @@ def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Pat
     assert int(first[0]) >= 17, first  # PySide6's embedded modules and patterns
     assert second[0] == "0", second
     assert int(plain[1]) > 5000 and first[1:] == plain[1:] and second[1:] == plain[1:]
-    kept = marshal.loads(path.read_bytes())[1]
+    kept = _load(path)[1]
     assert sum(key[0] == "re" and len(key[1]) > 5000 for key in kept) == 3  # the three long patterns
     assert any(key[0] == "code" and key[1].endswith("signature/parser.py") for key in kept)
