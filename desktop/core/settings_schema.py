@@ -148,8 +148,10 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("devtools", "true/false", False, "allow the developer tools (F12); also --devtools", _flag),
     Setting("performance_tuning", "true/false", True, "shed what the phone does not need, decided for each "
             "computer at start (the page's garbage collected when the phone is ready and while hidden; on Linux "
-            "one Chromium zygote instead of two; no GL where there is no GPU); false runs Chromium and Qt as they "
-            "are, in case a graphics driver misbehaves", _flag, restart_required=True),
+            "one Chromium zygote instead of two; no GL where there is no GPU; what importing PySide6 compiles kept "
+            "in the person's cache folder for the next start); false runs Chromium, Qt and PySide6 as they are, in "
+            "case a graphics driver misbehaves or only code an administrator installed may run", _flag,
+            restart_required=True),
     Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
             "settings and proxy variables), none, http://host:port or pac:URL (a PAC script)", _proxy,
             restart_required=True),

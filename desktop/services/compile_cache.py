@@ -9,16 +9,20 @@ On the 2-vCPU benchmark machine that is about 80 ms of the main thread, before Q
 
 :func:`compiled_once` wraps that import. The first start records what was compiled: each code object with the
 source, file name and flags it came from, and each pattern's compiled form (what ``re`` hands to
-``_sre.compile``). Later starts get the same objects back from the file instead of compiling them. Why that is
+``_sre.compile``). Later starts get the same objects back from the file instead of compiling them, as Python's
+``.pyc`` files do for modules (and, as with those, a warning the compiler gave is not given again). Why that is
 safe:
 - an entry is used only for exactly the same input (source, file name and flags; pattern and flags); anything
   else is compiled as before, and the file then keeps only what this start used;
 - the file belongs to one Python build (its version, marshal's and ``_sre``'s); any other is ignored;
-- the file carries a checksum, and ``_sre.compile`` checks the code it is given; a file that is corrupt,
-  truncated or not ours is ignored and written anew;
+- its header (a mark, the length and a CRC-32) is checked before anything is unmarshalled, and ``_sre.compile``
+  checks the code it is given: a file damaged on disk is ignored and written anew;
 - only the importing thread is served or recorded, and only during the import; the hooks are put back after;
 - writing is best effort and atomic; a read-only or missing folder costs only the time it would have saved.
-The file holds PySide6's and Python's own code and patterns, nothing of the person's.
+The file holds PySide6's and Python's own code and patterns, nothing of the person's. It is *code the app runs*,
+in the person's own cache folder: the checksum finds damage, not intent, so the file is only as trusted as that
+folder (on Linux and macOS it is ignored unless the person owns it and nobody else may write it). Where only
+code installed by an administrator may run, IT turns the cache off with ``performance_tuning`` false.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ for _feature in ("division", "absolute_import", "with_statement", "print_functio
     _INHERITED_FLAGS |= getattr(__future__, _feature).compiler_flag
 #: The Python build a file is for (code objects and pattern code are only valid there), and its ``-O`` level.
 FORMAT = (sys.version, marshal.version, _sre.MAGIC, sys.flags.optimize)
+#: The start of every cache file, before its payload's length and CRC-32.
+MARK = b"embeddable-desktop startup cache 1\n"
 #: ``re.DEBUG``: such a pattern prints its parse when compiled, so it is always compiled.
 _RE_DEBUG = 128
 
@@ -77,10 +83,12 @@ class _Recorder:
     def ours(self) -> bool:
         return threading.get_ident() == self.thread
 
-    def compile_code(self, real: Any, source: Any, filename: Any, mode: str, flags: int) -> Any:
-        key = ("code", filename, flags)
+    def compile_code(self, real: Any, source: str | bytes, filename: str, mode: str, flags: int) -> Any:
+        # The source's type is part of the key: "x" and b"x" are different sources (and compared, a BytesWarning).
+        key = (f"code:{type(source).__name__}", filename, flags)
         entry = self.known.get(key)
-        if type(entry) is tuple and len(entry) == 2 and entry[0] == source and type(entry[1]) is CodeType:
+        if (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is type(source) and entry[0] == source
+                and type(entry[1]) is CodeType):
             self.used[key] = entry
             return entry[1]
         code = real(source, filename, mode, flags, True)
@@ -89,7 +97,7 @@ class _Recorder:
         return code
 
     def compile_pattern(self, real: Any, pattern: str | bytes, flags: int) -> Any:
-        key = ("re", pattern, flags)
+        key = (f"re:{type(pattern).__name__}", pattern, flags)
         entry = self.known.get(key)
         if type(entry) is tuple:
             with contextlib.suppress(Exception):  # anything wrong with the entry: compile it as ``re`` would
@@ -134,8 +142,10 @@ def compiled_once(path: Path) -> Iterator[_Recorder]:
             source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
             optimize: int = -1, **options: Any) -> Any:
         if not dont_inherit:
-            # compile() inherits the future features of the code that calls it, which is the frame below this one.
-            flags |= sys._getframe(1).f_code.co_flags & _INHERITED_FLAGS
+            # compile() inherits the future features of the code that calls it, which is the frame below this one
+            # (none when C calls it with no Python below, e.g. a thread started on compile itself).
+            with contextlib.suppress(ValueError):
+                flags |= sys._getframe(1).f_code.co_flags & _INHERITED_FLAGS
         if (options or mode != "exec" or optimize != -1 or flags & ~_INHERITED_FLAGS or type(filename) is not str
                 or type(source) not in (str, bytes) or not recorder.ours()):
             return real_compile(source, filename, mode, flags, True, optimize, **options)
@@ -162,14 +172,21 @@ def compiled_once(path: Path) -> Iterator[_Recorder]:
 def _read(path: Path) -> dict[Any, Any]:
     """The entries of a file written by :func:`_write` for this Python build; {} for anything else."""
     try:
-        data = marshal.loads(path.read_bytes())
-        if type(data) is tuple and len(data) == 3 and data[0] == FORMAT and type(data[2]) is bytes \
-                and data[1] == zlib.crc32(data[2]):
-            entries = marshal.loads(data[2])
-            return entries if type(entries) is dict else {}
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    return {}
+        with path.open("rb") as file:
+            if os.name == "posix":
+                status = os.fstat(file.fileno())
+                if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                    return {}  # someone else could have written it
+            data = file.read()
+        head = len(MARK) + 12
+        payload = data[head:]
+        if (data[:len(MARK)] != MARK or int.from_bytes(data[len(MARK):len(MARK) + 8], "little") != len(payload)
+                or int.from_bytes(data[len(MARK) + 8:head], "little") != zlib.crc32(payload)):
+            return {}
+        build, entries = marshal.loads(payload)
+    except Exception:  # noqa: BLE001 - whatever the file holds, the import goes on without it
+        return {}
+    return entries if build == FORMAT and type(entries) is dict else {}
 
 
 def _write(path: Path, entries: dict[Any, Any]) -> str | None:
@@ -177,9 +194,9 @@ def _write(path: Path, entries: dict[Any, Any]) -> str | None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps(entries)
-        # The checksum: a file damaged on disk could still unmarshal, into code that is not what was compiled.
-        partial.write_bytes(marshal.dumps((FORMAT, zlib.crc32(payload), payload)))
+        payload = marshal.dumps((FORMAT, entries))
+        header = MARK + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+        partial.write_bytes(header + payload)
         os.replace(partial, path)
     except (OSError, ValueError) as exc:
         with contextlib.suppress(OSError):

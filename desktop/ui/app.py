@@ -88,7 +88,8 @@ def run(argv: list[str]) -> int:
         from desktop.services.compile_cache import startup_cache_file
         from desktop.ui.pyside_imports import import_pyside
 
-        import_pyside(startup_cache_file())  # first, so that the Qt modules already load through the plain import
+        # First, so that the Qt modules load through the plain import; the cache is part of the tuning.
+        import_pyside(startup_cache_file() if options.performance_tuning else None)
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
         return _cannot_start(webengine_problem(exc))

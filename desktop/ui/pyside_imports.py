@@ -36,13 +36,15 @@ log = logging.getLogger("desktop")
 _HOOK = "_mod_uses_pyside"
 
 
-def import_pyside(cache: Path) -> None:
-    """``import PySide6`` with what it compiles kept in ``cache`` for the next start, then :func:`plain_imports`.
-
-    Raises ImportError as the plain import would."""
-    with compiled_once(cache) as recorder:
+def import_pyside(cache: Path | None) -> None:
+    """``import PySide6`` with what it compiles kept in ``cache`` for the next start (None: a plain import, nothing
+    read or written), then :func:`plain_imports`. Raises ImportError as the plain import would."""
+    if cache is None:
         import PySide6  # noqa: F401, PLC0415 - the point of this function
-    if recorder.compiled:
+    else:
+        with compiled_once(cache) as recorder:
+            import PySide6  # noqa: F401, PLC0415
+    if cache is not None and recorder.compiled:
         kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"
         log.info("PySide6's support code compiled (%d pieces), %s: %s", recorder.compiled, kept, cache)
     plain_imports()

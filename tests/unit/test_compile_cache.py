@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import marshal
 import os
+import random
 import re
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from desktop.services.compile_cache import FORMAT, compiled_once, startup_cache_file
+from desktop.services.compile_cache import FORMAT, MARK, compiled_once, startup_cache_file
 
 SOURCE = b"def greet(name: Undefined) -> str:\n    return 'hello ' + name\nANSWER = 6 * 7\n"
 #: A verbose pattern with named and numbered groups, a character class, flags and a back reference.
@@ -40,14 +41,14 @@ def _run(path: Path) -> tuple[Any, re.Pattern[str], Any]:
 
 
 def _load(path: Path) -> tuple[Any, dict[Any, Any]]:
-    header, _checksum, payload = marshal.loads(path.read_bytes())
-    return header, marshal.loads(payload)
+    build, entries = marshal.loads(path.read_bytes()[len(MARK) + 12:])
+    return build, entries
 
 
-def _store(path: Path, header: Any, entries: dict[Any, Any]) -> None:
-    """Write a file as the app does (with a right checksum): what someone who meant to change it would do."""
-    payload = marshal.dumps(entries)
-    path.write_bytes(marshal.dumps((header, zlib.crc32(payload), payload)))
+def _store(path: Path, build: Any, entries: dict[Any, Any], payload: bytes | None = None) -> None:
+    """Write a file as the app does (a right header): what someone who meant to change it would do."""
+    payload = marshal.dumps((build, entries)) if payload is None else payload
+    path.write_bytes(MARK + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little") + payload)
 
 
 def _same_pattern(pattern: re.Pattern[str], reference: re.Pattern[str]) -> None:
@@ -87,14 +88,66 @@ def test_a_second_run_gets_the_same_objects_without_compiling(tmp_path: Path, re
 
 
 def test_compile_inherits_the_callers_future_features_as_the_builtin_does(tmp_path: Path) -> None:
-    """This file has ``from __future__ import annotations``: the annotation ``Undefined`` is never evaluated."""
-    code, _pattern, _recorder = _run(tmp_path / "cache.bin")
-    assert code.co_flags == compile(SOURCE, "support/module.py", "exec").co_flags
-    assert code.co_flags & 0x1000000  # CO_FUTURE_ANNOTATIONS, from this file
+    """This file has ``from __future__ import annotations``; a caller compiled without it must not get the flag."""
+    plain_caller: dict[str, Any] = {}
+    exec(compile("def call(source):\n    return compile(source, 'support/module.py', 'exec')\n", "caller.py",  # noqa: S102
+                 "exec", dont_inherit=True), plain_caller)
+    for _ in range(2):  # compiled, then from the file: both keep the two apart
+        with compiled_once(tmp_path / "cache.bin"):
+            from_here = compile(SOURCE, "support/module.py", "exec")
+            from_plain = plain_caller["call"](SOURCE)
+        assert from_here.co_flags & 0x1000000  # CO_FUTURE_ANNOTATIONS, from this file
+        assert not from_plain.co_flags & 0x1000000
+        assert from_plain == plain_caller["call"](SOURCE)  # as the real compile() gives that caller
+        with pytest.raises(NameError, match="Undefined"):
+            exec(from_plain, {})  # noqa: S102 - without the future feature the annotation is evaluated
+        exec(from_here, {})  # noqa: S102
+
+
+def test_what_is_not_an_import_of_source_passes_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Other modes, optimisation levels, AST output, debug patterns and other threads: compiled as usual."""
+    import ast
+
+    path = tmp_path / "cache.bin"
+    found: list[Any] = []
+    nothing = compile("pass", "p", "exec").co_code
+    re.purge()
+    with compiled_once(path) as recorder:
+        assert eval(compile("6 * 7", "expr", "eval")) == 42  # noqa: S307
+        assert compile("assert False", "opt", "exec", optimize=2).co_code == nothing
+        assert isinstance(compile("x = 1", "tree", "exec", ast.PyCF_ONLY_AST), ast.Module)
+        assert re.compile(r"debug(ged)?", re.DEBUG).match("debugged")
+        thread = threading.Thread(target=lambda: found.append(compile("y = 2", "thread.py", "exec")))
+        thread.start()
+        thread.join()
+    assert recorder.compiled == 0 and not path.exists()
+    assert found[0].co_filename == "thread.py"
+    assert "LITERAL" in capsys.readouterr().out  # re.DEBUG printed its parse: it was really compiled
+
+
+def test_a_thread_with_no_python_below_can_compile(tmp_path: Path) -> None:
+    import _thread
+    import time
+
+    # Only C between the thread's start and compile(): list.extend over map() (neither has a Python frame).
+    # If compile() raised there, the thread would end with nothing added (and Python would print it).
+    results: list[Any] = []
     with compiled_once(tmp_path / "cache.bin"):
-        plain = compile(SOURCE, "support/module.py", "exec", dont_inherit=True)
-    with pytest.raises(NameError, match="Undefined"):
-        exec(plain, {})  # noqa: S102 - without the future feature the annotation is evaluated
+        _thread.start_new_thread(results.extend, (map(builtins.compile, ["z = 3\n"], ["bare.py"], ["exec"]),))
+        deadline = time.monotonic() + 10
+        while not results and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert len(results) == 1 and results[0].co_filename == "bare.py"
+
+
+def test_a_file_others_may_write_is_not_used_on_posix(tmp_path: Path) -> None:
+    path = tmp_path / "cache.bin"
+    _run(path)
+    path.chmod(0o664)
+    if os.name == "posix":
+        assert _run(path)[2].compiled == 2
+        assert not path.stat().st_mode & 0o022  # written anew, the person's alone
+    assert _run(path)[2].compiled == 0  # elsewhere the folder's own permissions decide
 
 
 def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp_path: Path) -> None:
@@ -107,7 +160,7 @@ def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp
     assert not path.exists()
 
 
-@pytest.mark.parametrize("damage", ["random bytes", "truncated", "a flipped byte", "another Python",
+@pytest.mark.parametrize("damage", ["random bytes", "truncated", "a flipped byte", "another mark", "another Python",
                                     "wrong shape", "tampered pattern code", "another source"])
 def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "cache.bin"
@@ -115,23 +168,25 @@ def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, dama
     data = path.read_bytes()
     header, entries = _load(path)
     if damage == "random bytes":
-        path.write_bytes(os.urandom(4096))
+        path.write_bytes(random.Random(12).randbytes(4096))
     elif damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif damage == "a flipped byte":  # the constant 42 becomes 43: still unmarshals; the checksum catches it
         at = max(data.rfind(b"i*\x00\x00\x00"), data.rfind(b"\xe9*\x00\x00\x00")) + 1
         assert at > 0
         path.write_bytes(data[:at] + b"+" + data[at + 1:])
+    elif damage == "another mark":  # another program's file, or another format of this one
+        path.write_bytes(MARK[:-2].upper() + MARK[-2:] + data[len(MARK):])
     elif damage == "another Python":
         _store(path, ("2.7.18", *header[1:]), entries)
     elif damage == "wrong shape":
-        path.write_bytes(marshal.dumps((header, entries)))
+        _store(path, header, {}, payload=marshal.dumps([header, list(entries.items())]))
     elif damage == "tampered pattern code":
-        key = next(k for k in entries if k[0] == "re")
+        key = next(k for k in entries if k[0].startswith("re:"))
         flags, code, *rest = entries[key]
         _store(path, header, {**entries, key: (flags, [999] * len(code), *rest)})
     else:  # an entry for this file name, made from other source
-        key = next(k for k in entries if k[0] == "code")
+        key = next(k for k in entries if k[0].startswith("code:"))
         _store(path, header, {**entries, key: (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))})
     code, pattern, recorder = _run(path)
     assert recorder.compiled >= 1
@@ -142,14 +197,28 @@ def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, dama
     assert _run(path)[2].compiled == 0  # written anew, and good again
 
 
+def test_a_file_marshal_fails_on_in_any_way_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A payload made to pass the header can still make marshal fail otherwise, e.g. asking for 16 GiB."""
+    path = tmp_path / "cache.bin"
+    _run(path)
+
+    def out_of_memory(_data: bytes) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(marshal, "loads", out_of_memory)
+    assert _run(path)[2].compiled == 2
+    monkeypatch.undo()
+    assert _run(path)[2].compiled == 0
+
+
 def test_the_file_keeps_only_what_this_start_used(tmp_path: Path) -> None:
     path = tmp_path / "cache.bin"
     _run(path)
     header, entries = _load(path)
-    entries[("code", "gone.py", 0)] = (b"x = 1\n", compile(b"x = 1\n", "gone.py", "exec"))
+    entries[("code:bytes", "gone.py", 0)] = (b"x = 1\n", compile(b"x = 1\n", "gone.py", "exec"))
     _store(path, header, entries)
     assert _run(path)[2].compiled == 0
-    assert ("code", "gone.py", 0) not in _load(path)[1]
+    assert ("code:bytes", "gone.py", 0) not in _load(path)[1]
     assert _load(path)[0] == FORMAT
 
 
@@ -193,6 +262,9 @@ def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Pat
     code = ("import hashlib, logging, sys\n"
             "from pathlib import Path\n"
             "compiled = -1\n"
+            "if sys.argv[1] == 'off':\n"
+            "    from desktop.ui.pyside_imports import import_pyside\n"
+            "    import_pyside(None)\n"
             "if sys.argv[1] == 'cached':\n"
             "    from desktop.services import compile_cache\n"
             "    with compile_cache.compiled_once(Path(sys.argv[2])) as recorder:\n"
@@ -215,11 +287,12 @@ def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Pat
                               timeout=120, check=True).stdout.split()
 
     plain = run("plain")
+    assert run("off")[1:] == plain[1:] and not path.exists()  # performance_tuning false: nothing kept
     first = run("cached", str(path))
     second = run("cached", str(path))
     assert int(first[0]) >= 17, first  # PySide6's embedded modules and patterns
     assert second[0] == "0", second
     assert int(plain[1]) > 5000 and first[1:] == plain[1:] and second[1:] == plain[1:]
     kept = _load(path)[1]
-    assert sum(key[0] == "re" and len(key[1]) > 5000 for key in kept) == 3  # the three long patterns
-    assert any(key[0] == "code" and key[1].endswith("signature/parser.py") for key in kept)
+    assert sum(key[0] == "re:str" and len(key[1]) > 5000 for key in kept) == 3  # the three long patterns
+    assert any(key[0] == "code:bytes" and key[1].endswith("signature/parser.py") for key in kept)
