@@ -66,6 +66,31 @@ def test_collected_once_the_phone_is_ready_and_while_hidden(run_app, browser, ca
     run_app(scenario)
 
 
+def test_a_phone_started_in_the_tray_is_not_collected_twice(run_app, browser,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """Hidden when the collection once ready runs (a phone started in the tray, or sent there at once): that
+    collection is also the one after hiding, so the first hidden tick passes and the next one, a full interval
+    on, collects. (The test's sign-in brings the window up, so it is hidden right after.)"""
+    caplog.set_level(logging.DEBUG, logger="desktop.phone")
+    skipped = "collected while hidden already"
+
+    async def scenario(app: AppUnderTest) -> None:
+        window = app.window
+        memory = window.page_memory
+        assert memory is not None
+        memory.schedule = Schedule(after_ready_ms=1000, after_hiding_ms=1500, while_hidden_every_ms=1500)
+        await signed_in_and_ready(app)
+        window.hide()
+        assert lines(caplog, READY) == 0  # still to come, with the window hidden
+        await wait_until(lambda: lines(caplog, READY) == 1, what="the collection once the phone is ready")
+        await wait_until(lambda: lines(caplog, skipped) == 1, what="the first hidden tick, passed")
+        assert lines(caplog, HIDDEN) == 0
+        await wait_until(lambda: lines(caplog, HIDDEN) == 1, what="the collection a full interval on")
+        assert lines(caplog, skipped) == 1  # only the first tick after a collection made while hidden
+
+    run_app(scenario)
+
+
 def test_never_while_a_call_rings_or_after_sign_out(run_app, browser, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="desktop.phone")
 

@@ -38,6 +38,9 @@ class PageMemory(QObject):
         #: Collected since the widget last became ready; a reload, a crash or a sign-out makes it collect again.
         self._collected_since_ready = False
         self._available = True
+        #: The last collection ran while hidden, and the window has not been shown since: nothing of a visible
+        #: spell to clean up, so the collection after hiding is not needed (a phone started in the tray).
+        self._clean_while_hidden = False
         self._after_ready = QTimer(self, singleShot=True)
         self._after_ready.timeout.connect(lambda: self._collect("once the phone was ready"))
         self._while_hidden = QTimer(self)
@@ -52,7 +55,10 @@ class PageMemory(QObject):
             self._after_ready.stop()
         elif not self._collected_since_ready and not self._after_ready.isActive():
             self._after_ready.start(self.schedule.after_ready_ms)
-        if ready and self._hidden():
+        hidden = self._hidden()
+        if not hidden:
+            self._clean_while_hidden = False
+        if ready and hidden:
             if not self._while_hidden.isActive():
                 self._while_hidden.start(self.schedule.after_hiding_ms)
         else:
@@ -66,6 +72,11 @@ class PageMemory(QObject):
 
     def _hidden_tick(self) -> None:
         self._while_hidden.setInterval(self.schedule.while_hidden_every_ms)
+        if self._clean_while_hidden:
+            self._clean_while_hidden = False  # the next tick, a full interval on, collects
+            log.debug("the page's garbage was collected while hidden already; the next collection in %d s",
+                      self.schedule.while_hidden_every_ms // 1000)
+            return
         self._collect("while hidden")
 
     def _collect(self, when: str) -> None:
@@ -81,6 +92,7 @@ class PageMemory(QObject):
             log.info("the page's garbage is not collected: V8's collector is not exposed (a --js-flags of your "
                      "own replaces the app's)")
             return
+        self._clean_while_hidden = self._hidden()
         took = collection_time_ms(result)
         if took is not None:
             level = logging.DEBUG if when == "while hidden" else logging.INFO
