@@ -9,7 +9,8 @@ collection:
   widget does on signing in;
 - while the window is hidden in the tray, a while after it was hidden and then every few minutes. A hidden
   Chromium page normally gets its caches purged; the phone keeps its renderer in the foreground (it must ring),
-  so this does that job instead.
+  so this does that job instead. A phone that was already hidden when it became ready (started in the tray)
+  skips the collection after hiding: the one once ready did that job.
 Never while a call rings or is in progress: a collection stops the page for some tens of milliseconds.
 
 Measured on the widget-sized page (``benchmarks/README.md``), this saves more memory than V8's
