@@ -32,7 +32,7 @@ import builtins
 import contextlib
 import marshal
 import os
-import re  # noqa: F401 - loads re._compiler and _sre, used below
+import re
 import sys
 import threading
 import zlib
@@ -58,8 +58,6 @@ for _feature in ("division", "absolute_import", "with_statement", "print_functio
 FORMAT = (sys.version, marshal.version, _sre.MAGIC, sys.flags.optimize)
 #: The start of every cache file, before its payload's length and CRC-32.
 MARK = b"embeddable-desktop startup cache 1\n"
-#: ``re.DEBUG``: such a pattern prints its parse when compiled, so it is always compiled.
-_RE_DEBUG = 128
 
 
 def startup_cache_file() -> Path:
@@ -152,7 +150,8 @@ def compiled_once(path: Path) -> Iterator[_Recorder]:
         return recorder.compile_code(real_compile, source, filename, mode, flags)
 
     def cached_pattern(pattern: Any, flags: Any = 0) -> Any:
-        if type(pattern) not in (str, bytes) or type(flags) is not int or flags & _RE_DEBUG or not recorder.ours():
+        # A re.DEBUG pattern prints its parse when compiled, so it is always compiled.
+        if type(pattern) not in (str, bytes) or type(flags) is not int or flags & re.DEBUG or not recorder.ours():
             return real_pattern(pattern, flags)
         return recorder.compile_pattern(real_pattern, pattern, flags)
 

@@ -24,6 +24,7 @@ gives PySide6 the same answer read straight from the file, without the cache.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -39,12 +40,9 @@ _HOOK = "_mod_uses_pyside"
 def import_pyside(cache: Path | None) -> None:
     """``import PySide6`` with what it compiles kept in ``cache`` for the next start (None: a plain import, nothing
     read or written), then :func:`plain_imports`. Raises ImportError as the plain import would."""
-    if cache is None:
+    with compiled_once(cache) if cache is not None else contextlib.nullcontext() as recorder:
         import PySide6  # noqa: F401, PLC0415 - the point of this function
-    else:
-        with compiled_once(cache) as recorder:
-            import PySide6  # noqa: F401, PLC0415
-    if cache is not None and recorder.compiled:
+    if recorder is not None and recorder.compiled:
         kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"
         log.info("PySide6's support code compiled (%d pieces), %s: %s", recorder.compiled, kept, cache)
     plain_imports()
