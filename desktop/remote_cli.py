@@ -16,7 +16,7 @@ from typing import TextIO
 
 from desktop.core.command_line import add_data_dir_option, data_dir_path
 from desktop.core.remote_commands import VERBS
-from desktop.services.instance_link import NotRunning, exchange, server_name
+from desktop.services.instance_link import NotRunning, NotYours, exchange, server_name
 
 HELP = {
     "call": "act on the ringing or the current call of the running phone",
@@ -47,6 +47,10 @@ def main(verb: str, argv: Sequence[str], *, err: TextIO | None = None) -> int:
     except NotRunning:
         err.write("embeddable-desktop: error: the phone is not running (for this user and data folder); "
                   "start Embeddable Desktop first\n")
+        return 1
+    except NotYours as exc:
+        err.write(f"embeddable-desktop: error: not sent: {exc}; another user may be trying to receive your "
+                  "commands\n")
         return 1
     if reply == "ok":
         return 0

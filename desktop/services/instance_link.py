@@ -1,9 +1,13 @@
 """Talking to the running instance without Qt: a second start hands over its links, and ``embeddable-desktop
 call|presence ...`` its command, over the running instance's local socket.
 
-The running app listens with Qt's QLocalServer, which is a Unix domain socket in the temporary folder (named
-pipe on Windows). A plain socket reaches it in a few milliseconds, where importing PySide6 alone costs a
-quarter of a second: a hotkey bound to ``embeddable-desktop call mute`` must feel instant.
+The running app listens with Qt's QLocalServer: a Unix domain socket in a folder only the person can enter
+(:mod:`desktop.services.private_socket`), a named pipe for the person alone on Windows
+(:mod:`desktop.services.windows_pipe`). A plain socket reaches it in a few milliseconds, where importing PySide6
+alone costs a quarter of a second: a hotkey bound to ``embeddable-desktop call mute`` must feel instant.
+
+Nothing is sent before the other end is known to be the person's own app: a folder, socket or pipe that another
+user holds raises :class:`NotYours`, and the caller says so and sends nothing.
 
 One JSON line each way: ``{"argv": [...]}`` or ``{"command": ["call", "mute"]}``, answered by ``ok`` or
 ``error <reason>``.
@@ -11,7 +15,6 @@ One JSON line each way: ``{"argv": [...]}`` or ``{"command": ["call", "mute"]}``
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -20,6 +23,7 @@ import sys
 from pathlib import Path
 
 from desktop import APP_ID
+from desktop.services import private_socket
 
 CONNECT_SECONDS = 0.3
 #: The running app answers a command after checking it against the widget's state; that is quick.
@@ -30,17 +34,34 @@ class NotRunning(Exception):
     """Nobody listens: no instance runs for this user and data folder (or it is a crash's leftover)."""
 
 
+class NotYours(Exception):
+    """Another user holds the socket's folder, the socket or the pipe; the message says which and how."""
+
+
+def _person() -> str:
+    """Who the socket is for: the uid (never ``$USER``, which anyone can set), the user SID on Windows."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        from desktop.services.windows_pipe import current_user_sid
+
+        return current_user_sid()
+    return str(os.getuid())
+
+
 def server_name(data_dir: Path) -> str:
-    """Per user and data folder, so two profiles (or two users) never talk to each other."""
-    digest = hashlib.sha256(f"{getpass.getuser()}\0{data_dir}".encode()).hexdigest()[:16]
-    return f"{APP_ID}-{digest}"
+    """What the running instance listens on, per person and data folder: a full socket path in the person's
+    private folder on Linux and macOS (QLocalServer takes a path as it is), a pipe name on Windows."""
+    digest = hashlib.sha256(f"{_person()}\0{data_dir}".encode()).hexdigest()[:16]
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return f"{APP_ID}-{digest}"
+    # Short: macOS's temporary folder is long, and a socket path has at most 104 bytes there.
+    return str(private_socket.socket_folder() / digest)
 
 
 def socket_path(name: str) -> str:
-    """Where QLocalServer puts ``name``: Qt's temporary folder ($TMPDIR or /tmp) on Unix, a pipe on Windows."""
-    if sys.platform == "win32":
+    """The file system name of ``name``: the socket path itself on Unix, the pipe's path on Windows."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
         return rf"\\.\pipe\{name}"
-    return os.path.join(os.environ.get("TMPDIR") or "/tmp", name)  # noqa: S108 - what QDir::tempPath() uses
+    return name
 
 
 def exchange(name: str, message: dict[str, object]) -> str:
@@ -48,21 +69,25 @@ def exchange(name: str, message: dict[str, object]) -> str:
 
     Raises:
         NotRunning: nothing answers on the socket.
+        NotYours: the socket, its folder or the pipe belongs to another user; nothing was sent.
     """
     data = json.dumps(message).encode() + b"\n"
     if sys.platform == "win32":  # pragma: no cover - a named pipe is a file on Windows
-        try:
-            with open(socket_path(name), "r+b", buffering=0) as pipe:
-                pipe.write(data)
-                return pipe.readline().decode(errors="replace").strip()
-        except OSError as exc:
-            raise NotRunning(str(exc)) from None
+        return _exchange_over_pipe(socket_path(name), data)
+    try:
+        if not private_socket.check_socket(Path(name)):
+            raise NotRunning(f"{name} does not exist")
+    except private_socket.NotPrivate as exc:
+        raise NotYours(str(exc)) from None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as link:
         link.settimeout(CONNECT_SECONDS)
         try:
-            link.connect(socket_path(name))
-        except OSError as exc:  # no file, refused (a stale socket), or no answer
+            link.connect(name)
+        except OSError as exc:  # refused (a stale socket), or no answer
             raise NotRunning(str(exc)) from None
+        # The file was the person's a moment ago; the kernel says who actually listens.
+        if (uid := private_socket.peer_uid(link)) != os.getuid():
+            raise NotYours(f"{name} is served by another user (uid {uid})")
         link.settimeout(REPLY_SECONDS)
         link.sendall(data)
         reply = b""
@@ -74,8 +99,25 @@ def exchange(name: str, message: dict[str, object]) -> str:
     return reply.decode(errors="replace").strip()
 
 
+def _exchange_over_pipe(path: str, data: bytes) -> str:  # pragma: no cover - Windows only
+    from desktop.services import windows_pipe
+
+    try:
+        with open(path, "r+b", buffering=0) as pipe:
+            if not windows_pipe.served_by_this_user(windows_pipe.open_pipe_handle(pipe)):
+                raise NotYours(f"{path} is served by another user's process")
+            pipe.write(data)
+            return pipe.readline().decode(errors="replace").strip()
+    except OSError as exc:
+        raise NotRunning(str(exc)) from None
+
+
 def hand_over(name: str, argv: list[str]) -> bool:
-    """Give a second start's ``argv`` (links) to the running instance; False when none runs."""
+    """Give a second start's ``argv`` (links) to the running instance; False when none runs.
+
+    Raises:
+        NotYours: another user holds the name; nothing was handed over.
+    """
     try:
         return exchange(name, {"argv": argv}) == "ok"
     except NotRunning:

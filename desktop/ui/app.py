@@ -59,13 +59,17 @@ def run(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
         return 2
-    from desktop.services.instance_link import hand_over, server_name
+    from desktop.services.instance_link import NotYours, hand_over, server_name
 
     started = time.perf_counter()
-    if hand_over(server_name(options.data_dir), argv):
-        # Handed over before Qt WebEngine was touched: the running instance dials the links.
-        log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
-        return 0
+    try:
+        if hand_over(server_name(options.data_dir), argv):
+            # Handed over before Qt WebEngine was touched: the running instance dials the links.
+            log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
+            return 0
+    except NotYours as exc:
+        # Never hand links to someone else: this start becomes a phone of its own (without single instance).
+        log.warning("not handing over to the running instance: %s; starting here", exc)
     _keep_quit_signals()
     for notice in loaded.notices:
         log.warning(notice)

@@ -36,8 +36,13 @@ def test_bad_words_are_named(words: list[str], message: str) -> None:
 
 @pytest.fixture
 def tmp_socket_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where QLocalServer (and so the link) puts its socket
-    return tmp_path
+    """The person's private socket folder, as the app makes it below $XDG_RUNTIME_DIR."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    folder = runtime / "embeddable-desktop"
+    folder.mkdir(mode=0o700)
+    return folder
 
 
 def serve_once(path: str, reply: bytes) -> tuple[threading.Thread, list[bytes]]:
@@ -58,26 +63,34 @@ def serve_once(path: str, reply: bytes) -> tuple[threading.Thread, list[bytes]]:
     return thread, received
 
 
+def test_the_name_is_in_the_person_s_private_folder(tmp_socket_dir: Path) -> None:
+    name = instance_link.server_name(Path("/data"))
+    assert Path(name).parent == tmp_socket_dir
+    assert instance_link.socket_path(name) == name
+    assert name != instance_link.server_name(Path("/other-data"))
+
+
 def test_a_command_and_its_reply(tmp_socket_dir: Path) -> None:
     thread, received = serve_once(str(tmp_socket_dir / "phone"), b"error no call is ringing\n")
-    assert exchange("phone", {"command": ["call", "answer"]}) == "error no call is ringing"
+    assert exchange(str(tmp_socket_dir / "phone"), {"command": ["call", "answer"]}) == "error no call is ringing"
     thread.join(5)
     assert json.loads(received[0]) == {"command": ["call", "answer"]}
     thread, received = serve_once(str(tmp_socket_dir / "phone2"), b"ok\n")
-    assert hand_over("phone2", ["tel:+16505550100"]) is True
+    assert hand_over(str(tmp_socket_dir / "phone2"), ["tel:+16505550100"]) is True
     thread.join(5)
     assert json.loads(received[0]) == {"argv": ["tel:+16505550100"]}
 
 
 def test_no_instance_and_a_stale_socket(tmp_socket_dir: Path) -> None:
     with pytest.raises(NotRunning):
-        exchange("nobody", {"command": ["call", "mute"]})
+        exchange(str(tmp_socket_dir / "nobody"), {"command": ["call", "mute"]})
+    with pytest.raises(NotRunning):  # no folder yet: the phone never ran this session
+        exchange(str(tmp_socket_dir / "missing" / "phone"), {"command": ["call", "mute"]})
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(tmp_socket_dir / "crashed"))  # the file stays, nobody listens: as after a crash
     stale.close()
     assert (tmp_socket_dir / "crashed").exists()
-    assert hand_over("crashed", ["tel:1"]) is False  # then this start becomes the instance (and Qt removes it)
-    assert instance_link.socket_path("crashed") == str(tmp_socket_dir / "crashed")
+    assert hand_over(str(tmp_socket_dir / "crashed"), ["tel:1"]) is False  # this start becomes the instance
 
 
 def test_the_command_process_never_loads_qt(tmp_path: Path) -> None:

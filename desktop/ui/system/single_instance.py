@@ -4,12 +4,18 @@ A second start hands its arguments (links, ``--call``) over, and ``embeddable-de
 command, both without Qt (:mod:`desktop.services.instance_link`). A command is answered after the phone has
 checked it (``ok`` or ``error <reason>``), so a script or hotkey learns that nothing rang. A socket left behind
 by a crash is removed when nobody answers on it.
+
+Only the person reaches it: the socket is made in their private folder (or, on Windows, the pipe name is claimed
+for them alone first), and a connection from another uid is dropped unread. When someone else holds the folder or
+the name, the app says so in one line and runs without taking links or commands from other starts.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +24,8 @@ from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
-from desktop.services.instance_link import server_name
+from desktop.services import private_socket
+from desktop.services.instance_link import server_name, socket_path
 
 log = logging.getLogger("desktop.instance")
 MAX_MESSAGE = 64 * 1024
@@ -37,26 +44,64 @@ class InstanceServer(QObject):
 
     received = Signal(list)
 
-    def __init__(self, name: str, parent: QObject, run_command: CommandHandler | None = None) -> None:
+    def __init__(self, name: str, parent: QObject, run_command: CommandHandler | None = None,
+                 *, owner_uid: int | None = None) -> None:
         super().__init__(parent)
         self._run_command = run_command
+        # Who may talk to this instance: the person running it (a parameter so a test can be someone else).
+        self._owner_uid = os.getuid() if owner_uid is None and hasattr(os, "getuid") else owner_uid
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        problem, claim = _claim(name)
+        if problem is not None:
+            log.warning("single instance unavailable: %s; this window takes no links or commands from other "
+                        "starts", problem)
+            return
         if not self._server.listen(name):
-            # Nobody answered on it (forward_to_running failed), so it is a leftover of a crash.
+            # Nobody answered on it (forward_to_running failed), so it is a leftover of a crash: in the
+            # person's private folder, only they could have left it.
             QLocalServer.removeServer(name)
             if not self._server.listen(name):
                 log.warning("single instance unavailable: %s", self._server.errorString())
+        if claim is not None:  # pragma: no cover - Windows only: Qt's instances now keep the name
+            from desktop.services import windows_pipe
+
+            windows_pipe.release(claim)
         self._server.newConnection.connect(self._accept)
+
+    @property
+    def listening(self) -> bool:
+        return self._server.isListening()
 
     def _accept(self) -> None:
         while (socket := self._server.nextPendingConnection()) is not None:
+            # Each connection is freed once it is over: a hotkey sends a command per press, all day long.
+            socket.disconnected.connect(socket.deleteLater)
+            if not self._from_owner(socket):
+                socket.abort()
+                socket.deleteLater()
+                continue
             socket.readyRead.connect(lambda s=socket: self._read(s))
+
+    def _from_owner(self, socket: QLocalSocket) -> bool:
+        if self._owner_uid is None:  # Windows: the pipe's ACL admits only the person
+            return True
+        try:
+            uid = private_socket.peer_uid_of(int(socket.socketDescriptor()))
+        except OSError as exc:
+            log.warning("dropped a connection whose user cannot be told (%s)", exc.strerror or exc)
+            return False
+        if uid != self._owner_uid:
+            log.warning("dropped a connection from another user (uid %d)", uid)
+            return False
+        return True
 
     def _read(self, socket: QLocalSocket) -> None:
         if not socket.canReadLine():
             if socket.bytesAvailable() > MAX_MESSAGE:
+                log.warning("dropped a message from another start: longer than %d bytes", MAX_MESSAGE)
                 socket.abort()
+                socket.deleteLater()
             return
         line = bytes(socket.readLine().data())
         try:
@@ -68,6 +113,7 @@ class InstanceServer(QObject):
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("ignored a malformed message from another start: %s", exc)
             socket.abort()
+            socket.deleteLater()
             return
         if command is not None:
             reason = self._run_command(command) if self._run_command else "this instance takes no commands"
@@ -83,6 +129,23 @@ class InstanceServer(QObject):
         socket.write(text.encode() + b"\n")
         socket.flush()
         socket.disconnectFromServer()
+
+
+def _claim(name: str) -> tuple[str | None, int | None]:
+    """Make the name the person's before listening: why it cannot be (or None), and on Windows the handle of
+    the first pipe instance, to close once Qt's own instances exist."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only (the Windows workflow runs it)
+        from desktop.services import windows_pipe
+
+        handle = windows_pipe.claim_name(socket_path(name))
+        if handle is None:
+            return f"another user's process holds the pipe {socket_path(name)}", None
+        return None, handle
+    try:
+        private_socket.make_private_folder(Path(name).parent)
+    except private_socket.NotPrivate as exc:
+        return str(exc), None
+    return None, None
 
 
 def link_from_event(event: QEvent) -> str | None:
