@@ -96,6 +96,8 @@ def exchange(name: str, message: dict[str, object]) -> str:
                 reply += chunk
         except TimeoutError:
             return "error the running phone did not answer in time"
+        except ConnectionError:  # it closed the connection without an answer (a refused peer, a crash)
+            pass
     return reply.decode(errors="replace").strip()
 
 

@@ -3,7 +3,7 @@
 A second start hands its arguments (links, ``--call``) over, and ``embeddable-desktop call|presence ...`` its
 command, both without Qt (:mod:`desktop.services.instance_link`). A command is answered after the phone has
 checked it (``ok`` or ``error <reason>``), so a script or hotkey learns that nothing rang. A socket left behind
-by a crash is removed when nobody answers on it.
+by a crash is replaced when nobody answers on it.
 
 Only the person reaches it: the socket is made in their private folder (or, on Windows, the pipe name is claimed
 for them alone first), and a connection from another uid is dropped unread. When someone else holds the folder or
@@ -57,12 +57,11 @@ class InstanceServer(QObject):
             log.warning("single instance unavailable: %s; this window takes no links or commands from other "
                         "starts", problem)
             return
+        # A socket a crash left at the name (nobody answered on it, so this start runs) is replaced: with an
+        # access option Qt binds in a new temporary folder beside it, sets the mode, and renames the socket
+        # over the name. In the person's private folder, only they could have left it.
         if not self._server.listen(name):
-            # Nobody answered on it (forward_to_running failed), so it is a leftover of a crash: in the
-            # person's private folder, only they could have left it.
-            QLocalServer.removeServer(name)
-            if not self._server.listen(name):
-                log.warning("single instance unavailable: %s", self._server.errorString())
+            log.warning("single instance unavailable: %s", self._server.errorString())
         if claim is not None:  # pragma: no cover - Windows only: Qt's instances now keep the name
             from desktop.services import windows_pipe
 
