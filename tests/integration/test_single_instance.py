@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ from PySide6.QtNetwork import QLocalSocket
 from desktop.services.instance_link import NotRunning, exchange
 from desktop.ui.system.single_instance import MAX_MESSAGE, InstanceServer
 from tests.support.requirements import require
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets; the pipe: test_windows_pipe.py")
 
 
 @pytest.fixture

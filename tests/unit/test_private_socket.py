@@ -6,9 +6,11 @@ made first, one open to everybody, a socket or a listener of theirs, a name that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from desktop.services import instance_link, private_socket
 from desktop.services.instance_link import NotYours, exchange, hand_over
 from desktop.services.private_socket import NotPrivate
 from tests.support.requirements import require
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets; the pipe: test_windows_pipe.py")
 
 OTHER_UID = 4242
 
@@ -52,17 +56,13 @@ class Listener:
             with connection:
                 connection.settimeout(10)
                 self.received.append(connection.makefile("rb").readline())
-                try:
+                with contextlib.suppress(OSError):  # the client may leave without waiting for an answer
                     connection.sendall(b"ok\n")
-                except OSError:  # the client left without waiting for an answer
-                    pass
 
     def close(self) -> list[bytes]:
-        with socket.socket(socket.AF_UNIX) as poke:  # end a still waiting accept(); records b""
-            try:
-                poke.connect(self._server.getsockname())
-            except OSError:
-                pass
+        # End a still waiting accept(); that connection records b"".
+        with socket.socket(socket.AF_UNIX) as poke, contextlib.suppress(OSError):
+            poke.connect(self._server.getsockname())
         self._thread.join(10)
         return self.received
 
