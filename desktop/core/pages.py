@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from desktop import APP_NAME
+from desktop.core.callback import CallbackDecision, Verdict, describe_error
 from desktop.core.records import record
 
 #: Headers on every listener answer.
@@ -74,7 +75,25 @@ def not_found() -> Page:
 
 
 def method_not_allowed() -> Page:
-    return Page(405, "Method not allowed", _p("Only GET is accepted here."))
+    return Page(405, "Method not allowed", _p("Only GET and HEAD are accepted here."))
+
+
+def wrong_host(authority: str) -> Page:
+    """A request not addressed to the listener's own address (a renamed page: DNS rebinding)."""
+    return Page(400, "Bad request", _p(f"This sign-in address only answers requests for {authority}."))
+
+
+def for_callback(decision: CallbackDecision) -> Page:
+    """The page the browser gets for a callback with this verdict."""
+    if decision.verdict is Verdict.ACCEPTED:
+        return signed_in()
+    if decision.verdict is Verdict.DENIED:
+        return login_failed(describe_error(decision.error, decision.error_description))
+    if decision.verdict is Verdict.STALE:
+        return stale_attempt()
+    if decision.verdict is Verdict.MALFORMED:
+        return malformed_callback()
+    return state_mismatch()
 
 
 def bad_request() -> Page:

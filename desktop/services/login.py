@@ -153,26 +153,22 @@ class LoginFlow:
             await self._listener.close()
         self._closing = None
 
-    def _on_callback(self, query: str) -> pages.Page:
+    def _on_callback(self, query: str, *, dry_run: bool) -> pages.Page:
         latest = self._latest.state if self._latest else None
         decision = decide_callback(query, latest, self._old_states)
+        if dry_run:  # HEAD: the page GET would get, and nothing delivered or ended
+            return pages.for_callback(decision)
         log.info("callback received: %s", decision.verdict.value)
         if decision.verdict is Verdict.ACCEPTED:
             self._finish()
             # The redirect URI the widget sent (it exchanges the code with it, and the platform requires it
             # to match), with only the checked code and state: nothing else from the request reaches the widget.
             self._observer.deliver_callback(widget_callback_uri(self._redirect_uri, decision))
-            return pages.signed_in()
-        if decision.verdict is Verdict.DENIED:
+        elif decision.verdict is Verdict.DENIED:
             self._finish()
             message = describe_error(decision.error, decision.error_description)
             self._observer.login_failed(LoginError(message, help_hint="Click Sign In to try again."))
-            return pages.login_failed(message)
-        if decision.verdict is Verdict.STALE:
-            return pages.stale_attempt()
-        if decision.verdict is Verdict.MALFORMED:
-            return pages.malformed_callback()
-        return pages.state_mismatch()
+        return pages.for_callback(decision)
 
     async def aclose(self) -> None:
         """Shut down for good (app quit, environment switch)."""

@@ -1,14 +1,18 @@
 """The RFC 8252 loopback listener that receives the browser's redirect after sign-in.
 
 asyncio + h11 (a real HTTP/1.1 parser rather than string splitting). It binds 127.0.0.1 only, serves one
-path, answers everything else with 404, accepts GET only, and answers each connection once and closes
-it. Every connection runs in its own task with a hard deadline and a size limit, so a slow, oversized
-or malformed request never blocks the real callback.
+path (GET, and HEAD with the same status and no body; any other method gets 405 with an Allow header),
+answers every other path with 404, and answers each connection once and closes it. A request whose
+``Host`` is not ``127.0.0.1:<port>`` gets 400 before anything else is looked at: a page on another site
+whose name was re-pointed at 127.0.0.1 (DNS rebinding) carries its own name there. The ``state`` check in
+the login flow stays the real guard; this only keeps such pages from talking to the listener at all.
+Every connection runs in its own task with a hard deadline and a size limit, so a slow, oversized or
+malformed request never blocks the real callback.
 
 Any local program can open connections to the port. At most ``MAX_CONNECTIONS`` are served at once; when a
 new one arrives and all places are taken, the oldest connection that has not yet sent a whole request is
-dropped to make room, so hundreds of idle or trickling connections can never keep the browser's redirect
-out, and memory and tasks stay bounded.
+dropped to make room (its task is cancelled, which closes its socket), so hundreds of idle or trickling
+connections can never keep the browser's redirect out, and memory and tasks stay bounded.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import errno
 import logging
 import socket
 import sys
-from collections.abc import Callable
+from typing import Protocol
 
 import h11
 
@@ -29,14 +33,24 @@ from desktop.core.urls import CALLBACK_PATH, LOOPBACK_BIND_HOST
 
 log = logging.getLogger("desktop.auth.listener")
 
-#: Handles a GET of the callback path; gets the query string (without "?"), returns the page to send.
-CallbackHandler = Callable[[str], pages.Page]
+
+class CallbackHandler(Protocol):
+    """Answers a request for the callback path; gets the query string (without "?").
+
+    ``dry_run`` is True for HEAD: the page GET would get, with nothing acted on (RFC 9110 §9.2.1: HEAD is
+    safe, so it must not deliver the code or end the attempt).
+    """
+
+    def __call__(self, query: str, *, dry_run: bool) -> pages.Page: ...
+
 
 MAX_REQUEST_BYTES = 16 * 1024
 REQUEST_DEADLINE_SECONDS = 10.0
 MAX_CONNECTIONS = 32
 #: Connections waiting in the kernel to be accepted (a burst of junk must not push the redirect out there).
 LISTEN_BACKLOG = 128
+#: The methods the callback path answers (the Allow header of a 405).
+ALLOWED_METHODS = (b"GET", b"HEAD")
 
 
 def _bind(port: int) -> socket.socket:
@@ -55,6 +69,17 @@ def _bind(port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def own_hosts(port: int) -> frozenset[bytes]:
+    """The ``Host`` values a request to this listener may carry: the redirect URI's authority.
+
+    Only the IP literal the redirect URI names (RFC 8252 §7.3, §8.3): the authorization server sends the
+    browser to exactly that URI, so a real callback never says ``localhost``. The port may be left out only
+    where it is http's default (RFC 9110 §7.2).
+    """
+    authority = f"{LOOPBACK_BIND_HOST}:{port}".encode("ascii")
+    return frozenset({authority, LOOPBACK_BIND_HOST.encode("ascii")} if port == 80 else {authority})
 
 
 class LoopbackListener:
@@ -96,7 +121,8 @@ class LoopbackListener:
             return
         sock = self._bind()
         self._port = sock.getsockname()[1]
-        self._server = await asyncio.start_server(self._on_connection, sock=sock)
+        # asyncio calls listen() again when it starts serving, with its own default of 100 unless told.
+        self._server = await asyncio.start_server(self._on_connection, sock=sock, backlog=LISTEN_BACKLOG)
         log.info("listening on http://%s:%d%s", LOOPBACK_BIND_HOST, self._port, CALLBACK_PATH)
 
     def _bind(self) -> socket.socket:
@@ -149,8 +175,8 @@ class LoopbackListener:
         """Drop the oldest connection still waiting for its request, to make room; False if there is none."""
         for task, answering in self._connections.items():
             if not answering:
-                del self._connections[task]  # its place is free now; the task ends at its next await
-                task.cancel()
+                del self._connections[task]  # its place is free now
+                task.cancel()  # it is waiting for data: it ends, closing its socket, at the loop's next turn
                 return True
         return False
 
@@ -168,15 +194,21 @@ class LoopbackListener:
         task = asyncio.current_task()
         if task in self._connections:
             self._connections[task] = True  # a whole request: it is answered now, never evicted
+        await self._send(conn, writer, self._page_for(request), head=request.method == b"HEAD")
+
+    def _page_for(self, request: h11.Request) -> pages.Page:
+        host = dict(request.headers).get(b"host")  # h11 has already refused a request with two (400)
+        if host not in own_hosts(self._port):  # or none: HTTP/1.0 may leave it out
+            # Never the value itself in the log: it is whatever the sender chose.
+            log.info("request refused: not addressed to %s:%d", LOOPBACK_BIND_HOST, self._port)
+            return pages.wrong_host(f"{LOOPBACK_BIND_HOST}:{self._port}")
         target = request.target.decode("ascii", "replace")
         path, _, query = target.partition("?")
         if path != CALLBACK_PATH:
-            page = pages.not_found()
-        elif request.method != b"GET":
-            page = pages.method_not_allowed()
-        else:
-            page = self._handler(query)
-        await self._send(conn, writer, page)
+            return pages.not_found()
+        if request.method not in ALLOWED_METHODS:
+            return pages.method_not_allowed()
+        return self._handler(query, dry_run=request.method == b"HEAD")
 
     @staticmethod
     async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> h11.Request | None:
@@ -192,19 +224,22 @@ class LoopbackListener:
                 return None
 
     @staticmethod
-    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, page: pages.Page) -> None:
+    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, page: pages.Page, *,
+                    head: bool = False) -> None:
         body = page.render()
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(body))),
+            ("Content-Length", str(len(body))),  # for HEAD too: what GET would send (RFC 9110 §9.3.2)
             ("Connection", "close"),
             *pages.SECURITY_HEADERS,
         ]
         if page.status == 405:
-            headers.append(("Allow", "GET"))
+            headers.append(("Allow", b", ".join(ALLOWED_METHODS).decode("ascii")))
         try:
-            data = conn.send(h11.Response(status_code=page.status, headers=headers))
-            data = (data or b"") + (conn.send(h11.Data(data=body)) or b"") + (conn.send(h11.EndOfMessage()) or b"")
+            data = conn.send(h11.Response(status_code=page.status, headers=headers)) or b""
+            if not head:  # h11 refuses a body after a HEAD request: the response would not go out at all
+                data += conn.send(h11.Data(data=body)) or b""
+            data += conn.send(h11.EndOfMessage()) or b""
         except h11.LocalProtocolError:
             return  # the peer's state does not allow a response (e.g. it closed mid-request)
         writer.write(data)

@@ -1,85 +1,18 @@
-"""The loopback listener and the login flow over real sockets on 127.0.0.1."""
+"""The login flow through the loopback listener, over real sockets on 127.0.0.1.
+
+The listener's HTTP answers are in test_loopback_http.py, crowds of connections in test_loopback_crowds.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
-import time
-from collections.abc import Awaitable, Callable
-from urllib.parse import urlencode
 
 import pytest
 
-from desktop.core.errors import AuthorizeUrlRejected, LauncherError, LoginError, LoginTimedOut, PortInUse
+from desktop.core.errors import AuthorizeUrlRejected, LoginError, LoginTimedOut, PortInUse
 from desktop.services.login import LoginFlow
-from desktop.services.loopback import MAX_CONNECTIONS, REQUEST_DEADLINE_SECONDS
-
-SERVER = "https://platform.devtest.ringcentral.com"
-CLIENT = "client-1"
-CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def authorize_url(port: int, state: str) -> str:
-    return SERVER + "/restapi/oauth/authorize?" + urlencode({
-        "response_type": "code", "redirect_uri": f"http://127.0.0.1:{port}/oauth/callback", "client_id": CLIENT,
-        "state": state, "code_challenge": CHALLENGE, "code_challenge_method": "S256"})
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.delivered: list[str] = []
-        self.failures: list[LauncherError] = []
-        self.opened: list[str] = []
-        self.attempts: list[str | None] = []  # what the sign-in bar would show, in order
-
-    def attempt_changed(self, authorize_url: str | None) -> None:
-        self.attempts.append(authorize_url)
-
-    def deliver_callback(self, callback_uri: str) -> None:
-        self.delivered.append(callback_uri)
-
-    def login_failed(self, error: LauncherError) -> None:
-        self.failures.append(error)
-
-
-async def raw(port: int, data: bytes, *, read: bool = True) -> bytes:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(data)
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 5) if read else b""
-    writer.close()
-    return answer
-
-
-async def get(port: int, target: str) -> tuple[int, dict[str, str], str]:
-    answer = await raw(port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    head, _, body = answer.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    return int(lines[0].split()[1]), headers, body.decode()
-
-
-def run_flow(test: Callable[[LoginFlow, Recorder, int], Awaitable[None]], timeout: float = 300.0) -> Recorder:
-    recorder = Recorder()
-    port = free_port()
-
-    async def main() -> None:
-        flow = LoginFlow(app_server=SERVER, client_id=CLIENT, redirect_uri=f"http://127.0.0.1:{port}/oauth/callback",
-                         port=port, open_browser=recorder.opened.append, observer=recorder, timeout=timeout)
-        try:
-            await test(flow, recorder, port)
-        finally:
-            await flow.aclose()
-
-    asyncio.run(main())
-    return recorder
+from tests.support.loopback_client import CLIENT, SERVER, Recorder, authorize_url, get, raw, run_flow
 
 
 def test_valid_callback_is_delivered_once_and_the_listener_closes() -> None:
@@ -122,9 +55,9 @@ def test_other_paths_methods_and_bad_states() -> None:
         assert (await get(port, "/favicon.ico"))[0] == 404
         assert (await get(port, "/"))[0] == 404
         assert (await get(port, "/oauth/callback/extra?code=x&state=st-1"))[0] == 404
-        post = await raw(port, b"POST /oauth/callback?code=x&state=st-1 HTTP/1.1\r\n"
-                               b"Host: x\r\nContent-Length: 0\r\n\r\n")
-        assert post.startswith(b"HTTP/1.1 405") and b"Allow: GET" in post
+        post = await raw(port, f"POST /oauth/callback?code=x&state=st-1 HTTP/1.1\r\n"
+                               f"Host: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n".encode())
+        assert post.startswith(b"HTTP/1.1 405") and b"Allow: GET, HEAD" in post
         status, _, body = await get(port, "/oauth/callback?code=x&state=forged")
         assert status == 400 and "does not belong" in body
         assert (await get(port, "/oauth/callback?code=x"))[0] == 400
@@ -207,62 +140,6 @@ def test_port_in_use_fails_fast_naming_port_and_setting() -> None:
     assert isinstance(rec.failures[0], PortInUse)
     assert str(flow_port := rec.failures[0].message.split()[1]) and flow_port.isdigit()
     assert "--redirect-port" in str(rec.failures[0])
-
-
-def test_slow_oversized_and_malformed_requests_do_not_block_the_callback() -> None:
-    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
-        await flow.begin(authorize_url(port, "st"))
-        # A client that sends half a request and then nothing, several of them.
-        stalled = []
-        for _ in range(5):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"GET /oauth/callback?code=x&st")
-            stalled.append(writer)
-        big = await raw(port, b"GET /oauth/callback?" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n")
-        assert big.startswith(b"HTTP/1.1 4")
-        junk = await raw(port, b"\x16\x03\x01\x00garbage\r\n\r\n")
-        assert junk.startswith(b"HTTP/1.1 400")
-        headers = await raw(port, b"GET /x HTTP/1.1\r\n" + b"X: y\r\n" * 5000 + b"\r\n")
-        assert headers.startswith(b"HTTP/1.1 4")
-        status, _, _ = await asyncio.wait_for(get(port, "/oauth/callback?code=ok&state=st"), 2)
-        assert status == 200 and len(rec.delivered) == 1
-        for writer in stalled:
-            writer.close()
-    run_flow(scenario)
-
-
-def test_hundreds_of_idle_and_trickling_connections_cannot_starve_the_callback() -> None:
-    async def scenario(flow: LoginFlow, rec: Recorder, port: int) -> None:
-        await flow.begin(authorize_url(port, "st"))
-        idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(300)]
-
-        async def trickle(writer: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(ConnectionError):
-                for byte in b"GET /oauth/callback?code=slow&state=st HTTP/1.1\r\nHost: x\r\n":
-                    writer.write(bytes([byte]))
-                    await writer.drain()
-                    await asyncio.sleep(0.05)
-        slow = [(await asyncio.open_connection("127.0.0.1", port))[1] for _ in range(3)]
-        trickling = [asyncio.create_task(trickle(writer)) for writer in slow]
-        await asyncio.sleep(0.3)  # all of them connected and waiting, the slow ones mid-request
-        assert len(flow.listener._connections) <= MAX_CONNECTIONS  # bounded, whatever is thrown at it
-        started = time.perf_counter()
-        status, _, body = await asyncio.wait_for(get(port, "/oauth/callback?code=real&state=st"), 5)
-        elapsed = time.perf_counter() - started
-        print(f"\ncallback answered in {elapsed * 1000:.1f} ms with 300 idle and 3 trickling connections open")
-        assert status == 200 and "Signed in" in body
-        assert rec.delivered == [f"http://127.0.0.1:{port}/oauth/callback?code=real&state=st"]
-        # Answered while the crowd was still there (it is only timed out after 10 s), not after it left.
-        assert elapsed < REQUEST_DEADLINE_SECONDS / 10
-        for task in trickling:
-            task.cancel()
-        writers = [writer for _, writer in idle] + slow
-        for writer in writers:
-            writer.close()
-        for writer in writers:  # closed for real before the loop ends, or 300 descriptors outlive the test
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
-    run_flow(scenario)
 
 
 def test_check_port_reports_a_taken_port_without_keeping_it() -> None:
