@@ -104,3 +104,20 @@ def test_support_bundle_after_sign_in_and_a_ring_holds_no_secret(run_app, platfo
     for name, text in contents.items():
         for secret in secrets:
             assert secret not in text, f"{secret!r} found in {name}"
+
+
+def test_diagnostics_on_the_offline_screen_say_the_phone_is_not_loaded(run_app, platform) -> None:
+    """No widget page, no view of the microphone from inside it: the report says that, not a script error."""
+
+    async def scenario(app: AppUnderTest) -> None:
+        platform.stop()  # the widget's address refuses connections, as when offline
+        app.start()
+        offline = app.window.offline
+        await wait_until(lambda: app.window.stack.currentWidget() is offline, what="the offline screen")
+        text = await app.window.help.report(timeout=5)
+        microphone = text.split("Microphone (as the phone sees it):")[1].split("\n\n")[0]
+        assert microphone.strip() == ("widget page: not loaded, so what Chromium sees of the microphone is not "
+                                      "known (the window says why)"), microphone
+        assert "Error" not in microphone and "audio inputs" not in microphone
+
+    run_app(scenario, start=False)
