@@ -166,8 +166,9 @@ def policy_from_registry(values: Iterable[RegistryValue], source: str,
                 elif kind == REG_MULTI_SZ and isinstance(data, list) and all(isinstance(i, str) for i in data):
                     lists[name] = [item.strip() for item in data if item.strip()]
                 else:
-                    problems.append(f"{at} is {_type_name(kind)}; {name} must be REG_MULTI_SZ (one setting key "
-                                    "a line)")
+                    # REG_MULTI_SZ data that is not lines of text is damaged: say so, not "make it REG_MULTI_SZ".
+                    what = "REG_MULTI_SZ but not lines of text" if kind == REG_MULTI_SZ else _type_name(kind)
+                    problems.append(f"{at} is {what}; {name} must be REG_MULTI_SZ (one setting key a line)")
                 continue
             try:
                 setting = lookup(name)

@@ -62,3 +62,22 @@ def test_what_the_widget_would_drop() -> None:
     assert refusal(Login(), **idle) == "already signed in"
     assert refusal(AuthorizationCode("http://127.0.0.1:1/cb?code=x&state=y"), signed_in=None, ringing=False,
                    active=False) is None
+
+
+STATES = [{"signed_in": signed_in, "ringing": ringing, "active": active}
+          for signed_in in (True, False, None) for ringing in (False, True) for active in (False, True)]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_an_authorization_code_is_always_delivered(state: dict[str, bool | None]) -> None:
+    """The widget's OAuth listener takes a callbackUri whatever its state (protocol notes §2.4), also while signed
+    in: an account switch, or a sign-in that finished on another path, is the widget's to settle, not the app's."""
+    assert refusal(AuthorizationCode("http://127.0.0.1:1/cb?code=x&state=y"), **state) is None
+
+
+@pytest.mark.parametrize("command", [NewCall("+16505550100"), NewSms("+16505550100", "Running late")])
+def test_a_new_call_or_text_waits_for_sign_in(command: NewCall | NewSms) -> None:
+    """The widget drops rc-adapter-new-call and -new-sms while signed out (§4): before the first login status too."""
+    for signed_in in (False, None):
+        assert refusal(command, signed_in=signed_in, ringing=False, active=False) == "the phone is not signed in"
+    assert refusal(command, signed_in=True, ringing=False, active=False) is None
