@@ -2,9 +2,12 @@
 dials (the selection or the clipboard) parsed into a call.
 
 A hotkey is grabbed from the whole desktop, so it takes that key combination away from every other program:
-letters, digits and editing keys therefore need Super or two modifiers (``Ctrl+C`` alone would break copying
-everywhere). Function keys, Pause, Print and media keys may stand alone (call-centre keyboards and headsets
-often send F13-F24). ``off`` turns one off; that is the default, so IT policy can also lock a hotkey off.
+letters, digits and editing keys therefore need two modifiers (``Ctrl+C`` alone would break copying everywhere;
+with Super alone they are the system's own: Windows reserves every Win+key combination, and Super is Command on
+macOS). Function keys, Pause and media keys may stand alone (call-centre keyboards and headsets often send
+F13-F24). The combinations the desktop or every terminal keeps (``Ctrl+Shift+C``, ``Ctrl+Alt+Delete``, ``F1``,
+``Print``...) are refused with the reason (:mod:`desktop.core.reserved_hotkeys`). ``off`` turns one off; that is
+the default, so IT policy can also lock a hotkey off.
 
 The names are the app's own (one spelling on every system); each backend maps them to its codes: the X keysym
 names here are what X11 (``XGrabKey``) and the XDG GlobalShortcuts portal (the freedesktop shortcuts spec uses
@@ -19,6 +22,7 @@ from typing import Any
 
 from desktop.core.dial_links import DialRequest, normalise_number, parse_dial_link
 from desktop.core.records import record
+from desktop.core.reserved_hotkeys import ONLY_RESERVED_KEYS, reserved_reason, reserved_spellings
 
 OFF = "off"
 #: In the order a hotkey is written back (``Ctrl+Alt+Shift+Super+Key``).
@@ -32,8 +36,8 @@ SETTING_ACTIONS = {"hotkey_answer": "answer_or_hang_up", "hotkey_mute": "mute", 
 ACTION_TITLES = {"answer_or_hang_up": "Answer or hang up", "mute": "Mute or unmute the call",
                  "show_hide": "Show or hide the phone", "dial_selection": "Call the selected number"}
 
-# Key name -> X keysym name (xkb's names too). Typing keys (letters, digits, editing keys) need Super or two
-# modifiers; the others may stand alone.
+# Key name -> X keysym name (xkb's names too). Typing keys (letters, digits, editing keys) need two modifiers;
+# the others may stand alone.
 _TYPING: dict[str, str] = {
     **{chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)},
     **{str(d): str(d) for d in range(10)},
@@ -49,8 +53,12 @@ _STANDALONE: dict[str, str] = {
 KEYSYMS: dict[str, str] = {**_TYPING, **_STANDALONE}
 _KEY_NAMES = {name.lower(): name for name in KEYSYMS} | {"pgup": "PageUp", "pgdn": "PageDown", "del": "Delete",
                                                          "ins": "Insert"}
-_KEYS_HELP = ("A-Z, 0-9, F1-F24, Space, Insert, Delete, Home, End, PageUp, PageDown, Pause, Print, MediaPlay, "
+# Print is known (a combination with it is refused with its reason) but never offered: every one is reserved.
+_KEYS_HELP = ("A-Z, 0-9, F1-F24, Space, Insert, Delete, Home, End, PageUp, PageDown, Pause, MediaPlay, "
               "MediaStop, MediaNext, MediaPrevious")
+#: Why Super with one typing key is refused: stated apart from the generic reason, since Super looks free.
+_SUPER_ALONE = ("with Super alone it is the system's (Windows reserves every Win+key combination, GNOME binds "
+                "Super+A, H, L, N, S and V, and Super is Command on macOS, which every program uses)")
 #: Longer than any hotkey: a pasted paragraph is refused before it is split.
 _MAX_TEXT = 64
 #: The most characters of a selection or clipboard worth reading as a phone number (a document is not one).
@@ -107,17 +115,28 @@ def parse_hotkey(text: str) -> Hotkey:
     if last.lower() in _MODIFIER_NAMES:
         raise ValueError(f"{shown!r}: no key after the modifiers")
     key = _KEY_NAMES.get(last.lower())
+    reason = reserved_reason(frozenset(modifiers), key or ONLY_RESERVED_KEYS.get(last.lower(), last))
+    if reason is not None:
+        raise ValueError(f"{shown!r} is reserved: it {reason}; choose another combination")
     if key is None:
         raise ValueError(f"{shown!r}: unknown key {last!r} (use {_KEYS_HELP})")
     hotkey = Hotkey(frozenset(modifiers), key)
     if key in _TYPING and not _enough_for_typing_key(hotkey.modifiers):
-        raise ValueError(f"{shown!r}: {key} needs Super or two modifiers (e.g. Ctrl+Alt+{key}); otherwise it "
-                         "takes a key other programs use")
+        why = _SUPER_ALONE if hotkey.modifiers == {"Super"} else "otherwise it takes a key other programs use"
+        raise ValueError(f"{shown!r}: {key} needs two modifiers (e.g. {_free_example(key)}); {why}")
     return hotkey
 
 
 def _enough_for_typing_key(modifiers: frozenset[str]) -> bool:
-    return "Super" in modifiers or len(modifiers) >= 2
+    return len(modifiers) >= 2
+
+
+def _free_example(key: str) -> str:
+    """A combination with ``key`` to suggest: the first of the usual prefixes that is not reserved."""
+    for prefix in (("Ctrl", "Alt"), ("Ctrl", "Super"), ("Alt", "Super"), ("Ctrl", "Alt", "Shift")):
+        if reserved_reason(frozenset(prefix), key) is None:
+            return "+".join([*prefix, key])
+    return f"Ctrl+Alt+Shift+Super+{key}"  # no key is reserved with all four
 
 
 def convert(value: Any) -> str:
@@ -146,7 +165,9 @@ def _schema_pattern() -> str:
         return "|".join(names)
 
     typing_prefixes = [s for s in subsets if _enough_for_typing_key(frozenset(s))]
-    return (f"^({OFF}|(?:{prefixes(subsets)})(?:{keys(_STANDALONE)})"
+    # The reserved combinations are left out by a look-ahead (ECMA-262 and Python both have it).
+    reserved = "|".join(text.replace("+", "\\+") for text in reserved_spellings() if text.split("+")[-1] in KEYSYMS)
+    return (f"^(?!(?:{reserved})$)({OFF}|(?:{prefixes(subsets)})(?:{keys(_STANDALONE)})"
             f"|(?:{prefixes(typing_prefixes)})(?:{keys(_TYPING)}))$")
 
 

@@ -42,11 +42,11 @@ UNREACHABLE = {"F21", "F22", "F23", "F24", "Pause", "Print", "MediaPlay", "Media
     ("Ctrl+Alt+0", 0x1D, CONTROL | OPTION),
     ("Shift+F1", 0x7A, SHIFT),
     ("F20", 0x5A, 0),
-    ("Win+Space", 0x31, CMD),
+    ("Ctrl+Win+Space", 0x31, CONTROL | CMD),
     ("Alt+Shift+Delete", 0x75, OPTION | SHIFT),
     ("Ctrl+Alt+Shift+Super+PageDown", 0x79, CONTROL | OPTION | SHIFT | CMD),
-    ("Super+Insert", 0x72, CMD),
-    ("Ctrl+Alt+Home", 0x73, CONTROL | OPTION),
+    ("Alt+Super+Insert", 0x72, OPTION | CMD),
+    ("Ctrl+Super+Home", 0x73, CONTROL | CMD),
 ])
 def test_key_codes_and_modifier_bits(text: str, code: int, modifiers: int) -> None:
     assert carbon_combination(parse_hotkey(text)) == (code, modifiers)
