@@ -97,7 +97,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     import shutil
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # A new folder is the person's alone (0700), as the file is (mkstemp: 0600); see private_files.py.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -48,7 +48,7 @@ def run(argv: list[str]) -> int:
             loaded = load_settings(argv, os.environ, default_data_dir(), reset=True)
         options = loaded.options
         try:
-            log_path = setup_logging(options.data_dir / "logs")
+            log_path = setup_logging(options.data_dir / "logs", data_dir=options.data_dir)
         except OSError as exc:
             raise UsageError([f"--data-dir: cannot write below {options.data_dir} ({exc.strerror or exc})"]) from None
     except UnusableSettingsFile as exc:

@@ -27,8 +27,9 @@ def create_profile(
     """
     storage = data_dir / "profiles" / name
     cache = data_dir / "cache" / name
-    storage.mkdir(parents=True, exist_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
+    # The person's alone (their parents too: desktop/services/private_files.py makes them 0700 at start).
+    storage.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     builder = QWebEngineProfileBuilder()
     builder.setPersistentStoragePath(str(storage))
     builder.setCachePath(str(cache))
