@@ -111,8 +111,8 @@ def host_env(startup_cache: bool = True) -> dict[str, str]:
 
 def fill_startup_cache(env: dict[str, str]) -> None:
     """What the app's first start keeps in its start-up cache: PySide6's support code, compiled once."""
-    subprocess.run([sys.executable, "-c", "from desktop.services.compile_cache import startup_cache_file\n"
-                    "from desktop.ui.pyside_imports import import_pyside\nimport_pyside(startup_cache_file())"],
+    subprocess.run([sys.executable, "-c", "from desktop.services.trusted_cache import startup_cache\n"
+                    "from desktop.ui.pyside_imports import import_pyside\nimport_pyside(startup_cache())"],
                    env=dict(env, PYTHONPATH=str(HERE.parent)), check=True, timeout=120)
 
 

@@ -19,10 +19,12 @@ safe:
   checks the code it is given: a file damaged on disk is ignored and written anew;
 - only the importing thread is served or recorded, and only during the import; the hooks are put back after;
 - writing is best effort and atomic; a read-only or missing folder costs only the time it would have saved.
-The file holds PySide6's and Python's own code and patterns, nothing of the person's. It is *code the app runs*,
-in the person's own cache folder: the checksum finds damage, not intent, so the file is only as trusted as that
-folder (on Linux and macOS it is ignored unless the person owns it and nobody else may write it). Where only
-code installed by an administrator may run, IT turns the cache off with ``performance_tuning`` false.
+The file holds PySide6's and Python's own code and patterns, nothing of the person's. It is *code the app runs*:
+the checksum finds damage, not intent, so the file is only as trusted as where it comes from. Where it lives and
+who may have written it is ``desktop/services/trusted_cache.py``: the packaged app carries it in its bundle, made
+when the package is built, and writes none; a pip install keeps it in the person's cache folder, used only when
+every folder down to it is the person's alone (issue 25). Where only code installed by an administrator may run,
+IT turns the cache off with ``performance_tuning`` false.
 """
 
 from __future__ import annotations
@@ -31,19 +33,15 @@ import __future__
 import builtins
 import contextlib
 import marshal
-import os
 import re
 import sys
 import threading
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from types import CodeType
 from typing import Any
 
-import platformdirs
-
-from desktop import APP_ID
+from desktop.services.trusted_cache import StartupCache, read_cache, write_cache
 
 # Untyped internals: ``re``'s compiler module and its C side, both loaded by ``import re``.
 _re_compiler: Any = sys.modules["re._compiler"]
@@ -60,13 +58,6 @@ FORMAT = (sys.version, marshal.version, _sre.MAGIC, sys.flags.optimize)
 MARK = b"embeddable-desktop startup cache 1\n"
 
 
-def startup_cache_file() -> Path:
-    """The cache file of this Python installation (a venv, a frozen app), in the person's cache folder."""
-    installation = zlib.crc32(os.fsencode(sys.prefix))
-    folder = Path(platformdirs.user_cache_dir(APP_ID, appauthor=False))
-    return folder / f"pyside-startup-{sys.implementation.cache_tag}-{installation:08x}.bin"
-
-
 class _Recorder:
     """The entries read from the file, those this start used or made, and whether the file needs writing."""
 
@@ -74,6 +65,8 @@ class _Recorder:
         self.known = known
         self.used: dict[Any, Any] = {}
         self.compiled = 0
+        #: How many pieces came from the file.
+        self.served = 0
         #: Why the file could not be written, when that was tried and failed.
         self.not_kept: str | None = None
         self.thread = threading.get_ident()
@@ -88,6 +81,7 @@ class _Recorder:
         if (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is type(source) and entry[0] == source
                 and type(entry[1]) is CodeType):
             self.used[key] = entry
+            self.served += 1
             return entry[1]
         code = real(source, filename, mode, flags, True)
         self.used[key] = (source, code)
@@ -101,6 +95,7 @@ class _Recorder:
             with contextlib.suppress(Exception):  # anything wrong with the entry: compile it as ``re`` would
                 compiled = _sre.compile(pattern, *entry)
                 self.used[key] = entry
+                self.served += 1
                 return compiled
         made: list[tuple[Any, ...]] = []
         real_sre = _sre.compile
@@ -128,11 +123,13 @@ class _Recorder:
 
 
 @contextlib.contextmanager
-def compiled_once(path: Path) -> Iterator[_Recorder]:
-    """Serve what the import in the ``with`` block compiles from ``path``, and keep there what it had to compile.
+def compiled_once(cache: StartupCache) -> Iterator[_Recorder]:
+    """Serve what the import in the ``with`` block compiles from ``cache``, and keep there what it had to compile
+    (unless the cache is the packaged app's own, which is only read).
 
-    Nothing is written when the block raises. Yields the recorder: ``compiled`` counts what was compiled anew."""
-    recorder = _Recorder(_read(path))
+    Nothing is written when the block raises. Yields the recorder: ``compiled`` counts what was compiled anew,
+    ``served`` what came from the file, and ``not_kept`` says why the file was not written, when it was not."""
+    recorder = _Recorder(_read(cache))
     real_compile = builtins.compile
     real_pattern = _re_compiler.compile
 
@@ -165,18 +162,14 @@ def compiled_once(path: Path) -> Iterator[_Recorder]:
         if _re_compiler.compile is cached_pattern:
             _re_compiler.compile = real_pattern
     if recorder.changed():
-        recorder.not_kept = _write(path, recorder.used)
+        recorder.not_kept = _write(cache, recorder.used)
 
 
-def _read(path: Path) -> dict[Any, Any]:
-    """The entries of a file written by :func:`_write` for this Python build; {} for anything else."""
+def _read(cache: StartupCache) -> dict[Any, Any]:
+    """The entries of a file written by :func:`_write` for this Python build; {} for anything else, and for a file
+    someone else could have written."""
     try:
-        with path.open("rb") as file:
-            if os.name == "posix":
-                status = os.fstat(file.fileno())
-                if status.st_uid != os.getuid() or status.st_mode & 0o022:
-                    return {}  # someone else could have written it
-            data = file.read()
+        data = read_cache(cache)
         head = len(MARK) + 12
         payload = data[head:]
         if (data[:len(MARK)] != MARK or int.from_bytes(data[len(MARK):len(MARK) + 8], "little") != len(payload)
@@ -188,17 +181,11 @@ def _read(path: Path) -> dict[Any, Any]:
     return entries if build == FORMAT and type(entries) is dict else {}
 
 
-def _write(path: Path, entries: dict[Any, Any]) -> str | None:
-    """Replace ``path`` with ``entries`` at once; None, or why that failed."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+def _write(cache: StartupCache, entries: dict[Any, Any]) -> str | None:
+    """Replace the file with ``entries`` at once; None, or why that failed."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = marshal.dumps((FORMAT, entries))
-        header = MARK + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
-        partial.write_bytes(header + payload)
-        os.replace(partial, path)
-    except (OSError, ValueError) as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+    except ValueError as exc:
         return str(exc)
-    return None
+    header = MARK + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+    return write_cache(cache, header + payload)

@@ -89,11 +89,11 @@ def run(argv: list[str]) -> int:
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:
-        from desktop.services.compile_cache import startup_cache_file
+        from desktop.services.trusted_cache import startup_cache
         from desktop.ui.pyside_imports import import_pyside
 
         # First, so that the Qt modules load through the plain import; the cache is part of the tuning.
-        import_pyside(startup_cache_file() if options.performance_tuning else None)
+        import_pyside(startup_cache() if options.performance_tuning else None)
         import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
     except ImportError as exc:
         return _cannot_start(webengine_problem(exc))

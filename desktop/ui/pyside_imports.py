@@ -1,7 +1,8 @@
 """How the app imports PySide6 (issue 12: start-up and memory): :func:`import_pyside`.
 
-What PySide6's first import compiles is served from a cache file after the first start
-(``desktop/services/compile_cache.py``). Then PySide6's ``__feature__`` hook is taken out of Python's ``import``.
+What PySide6's first import compiles is served from a cache file: the packaged app's own, or, after the first
+start of a pip install, the person's (``desktop/services/compile_cache.py``, ``trusted_cache.py``). Then
+PySide6's ``__feature__`` hook is taken out of Python's ``import``.
 
 PySide6 replaces ``builtins.__import__`` with its ``__feature_import__``. The hook exists for one statement,
 ``from __feature__ import snake_case, true_property``, which the app never uses (a test keeps it so). Yet every
@@ -28,23 +29,27 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 
 from desktop.services.compile_cache import compiled_once
+from desktop.services.trusted_cache import StartupCache
 
 log = logging.getLogger("desktop")
 _HOOK = "_mod_uses_pyside"
 
 
-def import_pyside(cache: Path | None) -> None:
-    """``import PySide6`` with what it compiles kept in ``cache`` for the next start (None: a plain import, nothing
+def import_pyside(cache: StartupCache | None) -> None:
+    """``import PySide6`` with what it compiles served from, or kept in, ``cache`` (None: a plain import, nothing
     read or written), then :func:`plain_imports`. Raises ImportError as the plain import would."""
     with compiled_once(cache) if cache is not None else contextlib.nullcontext() as recorder:
         import PySide6  # noqa: F401, PLC0415 - the point of this function
-    if recorder is not None and recorder.compiled:
-        kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"
-        log.info("PySide6's support code compiled (%d pieces), %s: %s", recorder.compiled, kept, cache)
+    if cache is not None and recorder is not None:
+        if recorder.compiled:
+            kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"
+            log.info("PySide6's support code compiled (%d pieces), %s: %s", recorder.compiled, kept, cache.file)
+        else:
+            log.info("PySide6's support code served from the start-up cache (%d pieces): %s", recorder.served,
+                     cache.file)
     plain_imports()
 
 

@@ -14,49 +14,24 @@ import re
 import subprocess
 import sys
 import threading
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from desktop.services.compile_cache import FORMAT, MARK, compiled_once, startup_cache_file
-
-SOURCE = b"def greet(name: Undefined) -> str:\n    return 'hello ' + name\nANSWER = 6 * 7\n"
-#: A verbose pattern with named and numbered groups, a character class, flags and a back reference.
-PATTERN = r"""(?P<word> [A-Za-z_]\w* ) \s* = \s* (?P<value> [0-9]+ | "[^"]*" ) (\s*\#.*)? (?: ; (?P=word) )?"""
-SAMPLES = ["x = 42", 'name = "text" # note', "a=1;a", "9 = x", "under_score   =   7"]
-
-
-def _workload() -> tuple[Any, re.Pattern[str]]:
-    """What an import does: compile a module's source (inheriting this file's future features) and a pattern."""
-    return compile(SOURCE, "support/module.py", "exec"), re.compile(PATTERN, re.VERBOSE | re.IGNORECASE)
-
-
-def _run(path: Path) -> tuple[Any, re.Pattern[str], Any]:
-    re.purge()  # re's own in-process cache would otherwise answer before the hook is asked
-    with compiled_once(path) as recorder:
-        code, pattern = _workload()
-    return code, pattern, recorder
-
-
-def _load(path: Path) -> tuple[Any, dict[Any, Any]]:
-    build, entries = marshal.loads(path.read_bytes()[len(MARK) + 12:])
-    return build, entries
-
-
-def _store(path: Path, build: Any, entries: dict[Any, Any], payload: bytes | None = None) -> None:
-    """Write a file as the app does (a right header): what someone who meant to change it would do."""
-    payload = marshal.dumps((build, entries)) if payload is None else payload
-    path.write_bytes(MARK + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little") + payload)
-
-
-def _same_pattern(pattern: re.Pattern[str], reference: re.Pattern[str]) -> None:
-    assert (pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex) == (
-        reference.pattern, reference.flags, reference.groups, reference.groupindex)
-    for text in SAMPLES:
-        found, expected = pattern.match(text), reference.match(text)
-        assert (found and found.groups()) == (expected and expected.groups()), text
+from desktop.services.compile_cache import FORMAT, MARK, compiled_once
+from desktop.services.trusted_cache import StartupCache
+from tests.support.startup_cache import (
+    PATTERN,
+    SOURCE,
+    answer,
+    cache_in,
+    load,
+    run_import,
+    same_pattern,
+    store,
+    workload,
+)
 
 
 @pytest.fixture
@@ -72,16 +47,17 @@ def compilers_that_fail(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_second_run_gets_the_same_objects_without_compiling(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     reference_code, reference_pattern = compile(SOURCE, "support/module.py", "exec"), re.compile(
         PATTERN, re.VERBOSE | re.IGNORECASE)
-    path = tmp_path / "cache.bin"
-    code, pattern, first = _run(path)
+    cache = cache_in(tmp_path)
+    path = cache.file
+    code, pattern, first = run_import(cache)
     assert first.compiled == 2 and first.not_kept is None and path.exists()
     assert code == reference_code
     request.getfixturevalue("compilers_that_fail")
-    again, pattern_again, second = _run(path)
+    again, pattern_again, second = run_import(cache)
     assert second.compiled == 0
     assert again == reference_code
-    _same_pattern(pattern_again, reference_pattern)
-    _same_pattern(pattern, reference_pattern)
+    same_pattern(pattern_again, reference_pattern)
+    same_pattern(pattern, reference_pattern)
     module: dict[str, Any] = {}
     exec(again, module)  # noqa: S102 - the cached module runs as the compiled one does
     assert module["ANSWER"] == 42 and module["greet"]("you") == "hello you"
@@ -93,7 +69,7 @@ def test_compile_inherits_the_callers_future_features_as_the_builtin_does(tmp_pa
     exec(compile("def call(source):\n    return compile(source, 'support/module.py', 'exec')\n", "caller.py",  # noqa: S102
                  "exec", dont_inherit=True), plain_caller)
     for _ in range(2):  # compiled, then from the file: both keep the two apart
-        with compiled_once(tmp_path / "cache.bin"):
+        with compiled_once(cache_in(tmp_path)):
             from_here = compile(SOURCE, "support/module.py", "exec")
             from_plain = plain_caller["call"](SOURCE)
         assert from_here.co_flags & 0x1000000  # CO_FUTURE_ANNOTATIONS, from this file
@@ -108,11 +84,12 @@ def test_what_is_not_an_import_of_source_passes_through(tmp_path: Path, capsys: 
     """Other modes, optimisation levels, AST output, debug patterns and other threads: compiled as usual."""
     import ast
 
-    path = tmp_path / "cache.bin"
+    cache = cache_in(tmp_path)
+    path = cache.file
     found: list[Any] = []
     nothing = compile("pass", "p", "exec").co_code
     re.purge()
-    with compiled_once(path) as recorder:
+    with compiled_once(cache) as recorder:
         assert eval(compile("6 * 7", "expr", "eval")) == 42  # noqa: S307
         assert compile("assert False", "opt", "exec", optimize=2).co_code == nothing
         assert isinstance(compile("x = 1", "tree", "exec", ast.PyCF_ONLY_AST), ast.Module)
@@ -132,7 +109,7 @@ def test_a_thread_with_no_python_below_can_compile(tmp_path: Path) -> None:
     # Only C between the thread's start and compile(): list.extend over map() (neither has a Python frame).
     # If compile() raised there, the thread would end with nothing added (and Python would print it).
     results: list[Any] = []
-    with compiled_once(tmp_path / "cache.bin"):
+    with compiled_once(cache_in(tmp_path)):
         _thread.start_new_thread(results.extend, (map(builtins.compile, ["z = 3\n"], ["bare.py"], ["exec"]),))
         deadline = time.monotonic() + 10
         while not results and time.monotonic() < deadline:
@@ -140,21 +117,12 @@ def test_a_thread_with_no_python_below_can_compile(tmp_path: Path) -> None:
     assert len(results) == 1 and results[0].co_filename == "bare.py"
 
 
-def test_a_file_others_may_write_is_not_used_on_posix(tmp_path: Path) -> None:
-    path = tmp_path / "cache.bin"
-    _run(path)
-    path.chmod(0o664)
-    if os.name == "posix":
-        assert _run(path)[2].compiled == 2
-        assert not path.stat().st_mode & 0o022  # written anew, the person's alone
-    assert _run(path)[2].compiled == 0  # elsewhere the folder's own permissions decide
-
-
 def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp_path: Path) -> None:
     real_compile, real_pattern = builtins.compile, sys.modules["re._compiler"].compile
-    path = tmp_path / "cache.bin"
-    with pytest.raises(ImportError), compiled_once(path):
-        _workload()
+    cache = cache_in(tmp_path)
+    path = cache.file
+    with pytest.raises(ImportError), compiled_once(cache):
+        workload()
         raise ImportError("no PySide6 here")
     assert builtins.compile is real_compile and sys.modules["re._compiler"].compile is real_pattern
     assert not path.exists()
@@ -163,10 +131,11 @@ def test_the_hooks_are_put_back_and_nothing_is_written_when_the_import_fails(tmp
 @pytest.mark.parametrize("damage", ["random bytes", "truncated", "a flipped byte", "another mark", "another Python",
                                     "wrong shape", "tampered pattern code", "another source"])
 def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, damage: str) -> None:
-    path = tmp_path / "cache.bin"
-    _run(path)
+    cache = cache_in(tmp_path)
+    path = cache.file
+    run_import(cache)
     data = path.read_bytes()
-    header, entries = _load(path)
+    header, entries = load(path)
     if damage == "random bytes":
         path.write_bytes(random.Random(12).randbytes(4096))
     elif damage == "truncated":
@@ -178,81 +147,69 @@ def test_a_bad_file_costs_the_time_only_and_is_written_anew(tmp_path: Path, dama
     elif damage == "another mark":  # another program's file, or another format of this one
         path.write_bytes(MARK[:-2].upper() + MARK[-2:] + data[len(MARK):])
     elif damage == "another Python":
-        _store(path, ("2.7.18", *header[1:]), entries)
+        store(path, ("2.7.18", *header[1:]), entries)
     elif damage == "wrong shape":
-        _store(path, header, {}, payload=marshal.dumps([header, list(entries.items())]))
+        store(path, header, {}, payload=marshal.dumps([header, list(entries.items())]))
     elif damage == "tampered pattern code":
         key = next(k for k in entries if k[0].startswith("re:"))
         flags, code, *rest = entries[key]
-        _store(path, header, {**entries, key: (flags, [999] * len(code), *rest)})
+        store(path, header, {**entries, key: (flags, [999] * len(code), *rest)})
     else:  # an entry for this file name, made from other source
         key = next(k for k in entries if k[0].startswith("code:"))
-        _store(path, header, {**entries, key: (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))})
-    code, pattern, recorder = _run(path)
+        store(path, header, {**entries, key: (b"ANSWER = 0\n", compile(b"ANSWER = 0\n", key[1], "exec"))})
+    code, pattern, recorder = run_import(cache)
     assert recorder.compiled >= 1
-    module: dict[str, Any] = {}
-    exec(code, module)  # noqa: S102
-    assert module["ANSWER"] == 42
-    _same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
-    assert _run(path)[2].compiled == 0  # written anew, and good again
+    assert answer(code) == 42
+    same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
+    assert run_import(cache)[2].compiled == 0  # written anew, and good again
 
 
 def test_a_file_marshal_fails_on_in_any_way_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A payload made to pass the header can still make marshal fail otherwise, e.g. asking for 16 GiB."""
-    path = tmp_path / "cache.bin"
-    _run(path)
+    cache = cache_in(tmp_path)
+    run_import(cache)
 
     def out_of_memory(_data: bytes) -> object:
         raise MemoryError
 
     monkeypatch.setattr(marshal, "loads", out_of_memory)
-    assert _run(path)[2].compiled == 2
+    assert run_import(cache)[2].compiled == 2
     monkeypatch.undo()
-    assert _run(path)[2].compiled == 0
+    assert run_import(cache)[2].compiled == 0
 
 
 def test_the_file_keeps_only_what_this_start_used(tmp_path: Path) -> None:
-    path = tmp_path / "cache.bin"
-    _run(path)
-    header, entries = _load(path)
+    cache = cache_in(tmp_path)
+    path = cache.file
+    run_import(cache)
+    header, entries = load(path)
     entries[("code:bytes", "gone.py", 0)] = (b"x = 1\n", compile(b"x = 1\n", "gone.py", "exec"))
-    _store(path, header, entries)
-    assert _run(path)[2].compiled == 0
-    assert ("code:bytes", "gone.py", 0) not in _load(path)[1]
-    assert _load(path)[0] == FORMAT
+    store(path, header, entries)
+    assert run_import(cache)[2].compiled == 0
+    assert ("code:bytes", "gone.py", 0) not in load(path)[1]
+    assert load(path)[0] == FORMAT
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_time(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
-    code, pattern, recorder = _run(tmp_path / "a-file" / "cache.bin")
+    code, pattern, recorder = run_import(StartupCache(file=tmp_path / "a-file" / "cache.bin", root=tmp_path))
     assert recorder.compiled == 2 and recorder.not_kept
     assert code == compile(SOURCE, "support/module.py", "exec")
-    _same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
+    same_pattern(pattern, re.compile(PATTERN, re.VERBOSE | re.IGNORECASE))
     assert list(tmp_path.iterdir()) == [tmp_path / "a-file"]
 
 
 def test_only_the_importing_thread_is_recorded(tmp_path: Path) -> None:
-    path = tmp_path / "cache.bin"
+    cache = cache_in(tmp_path)
+    path = cache.file
     others: list[re.Pattern[str]] = []
     re.purge()
-    with compiled_once(path) as recorder:
+    with compiled_once(cache) as recorder:
         thread = threading.Thread(target=lambda: others.append(re.compile(r"other (thread)+")))
         thread.start()
         thread.join()
     assert others[0].match("other threadthread") and recorder.compiled == 0
     assert not path.exists()
-
-
-def test_the_file_is_per_installation_in_the_persons_cache_folder(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    here = startup_cache_file()
-    monkeypatch.setattr(sys, "prefix", "/opt/another-installation")
-    other = startup_cache_file()
-    if sys.platform.startswith("linux"):
-        assert here.parent == tmp_path / "embeddable-desktop"
-    assert here.parent == other.parent and here != other
-    assert sys.implementation.cache_tag in here.name
 
 
 def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Path) -> None:
@@ -267,7 +224,9 @@ def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Pat
             "    import_pyside(None)\n"
             "if sys.argv[1] == 'cached':\n"
             "    from desktop.services import compile_cache\n"
-            "    with compile_cache.compiled_once(Path(sys.argv[2])) as recorder:\n"
+            "    from desktop.services.trusted_cache import StartupCache\n"
+            "    cache = StartupCache(file=Path(sys.argv[2]), root=Path(sys.argv[2]).parent)\n"
+            "    with compile_cache.compiled_once(cache) as recorder:\n"
             "        import PySide6\n"
             "    compiled = recorder.compiled\n"
             "from PySide6 import QtCore, QtWebEngineCore\n"
@@ -293,6 +252,6 @@ def test_pysides_import_is_served_from_the_file_and_works_the_same(tmp_path: Pat
     assert int(first[0]) >= 17, first  # PySide6's embedded modules and patterns
     assert second[0] == "0", second
     assert int(plain[1]) > 5000 and first[1:] == plain[1:] and second[1:] == plain[1:]
-    kept = _load(path)[1]
+    kept = load(path)[1]
     assert sum(key[0] == "re:str" and len(key[1]) > 5000 for key in kept) == 3  # the three long patterns
     assert any(key[0] == "code:bytes" and key[1].endswith("signature/parser.py") for key in kept)
