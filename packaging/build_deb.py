@@ -49,6 +49,7 @@ def build_deb(stage: Path, dist: Path, work: Path, version: str) -> Path:
         shutil.rmtree(root.parent)
     shutil.copytree(stage, root, symlinks=True, copy_function=os.link)
     _add_debian_docs(root, version)
+    _add_apparmor_profile(root)
     control = root / "DEBIAN"
     control.mkdir(mode=0o755)  # before dpkg-shlibdeps: it marks the root of the package's tree
     depends, recommends = shlib_dependencies(root, work / "deb")
@@ -123,12 +124,26 @@ def _rfc2822(day: str) -> str:
     return format_datetime(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC))
 
 
+def _add_apparmor_profile(root: Path) -> None:
+    """The AppArmor profile, where the postinst finds it (it is not a conffile in /etc/apparmor.d: Debian 12's
+    parser cannot read it, and apparmor.service would fail at every boot there; see linux/apparmor/install.sh)."""
+    from desktop.services.sandbox_preflight import PACKAGED_PROFILE
+
+    target = root / PACKAGED_PROFILE.lstrip("/")
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(HERE / "linux" / "apparmor" / APP_ID, target)
+    target.chmod(0o644)
+    for folder in (target.parent, target.parent.parent):
+        folder.chmod(0o755)
+
+
 def _write_maintainer_scripts(control: Path) -> None:
     refresh = (HERE / "linux" / "refresh-caches.sh").read_text(encoding="utf-8")
     # Users' data (settings, web profiles, logs in their home folders) is never touched, not even on purge:
     # it is theirs, and a reinstall must find them still signed in.
-    for name, when in (("postinst", "configure"), ("postrm", "remove|purge")):
-        body = "\n".join("    " + line if line else line for line in refresh.splitlines())
+    for name, when, apparmor in (("postinst", "configure", "install.sh"), ("postrm", "remove|purge", "remove.sh")):
+        snippet = (HERE / "linux" / "apparmor" / apparmor).read_text(encoding="utf-8")
+        body = "\n".join("    " + line if line else line for line in (refresh + snippet).splitlines())
         (control / name).write_text(f"#!/bin/sh\nset -e\ncase \"$1\" in\n  {when})\n{body}\n    ;;\nesac\n"
                                     "exit 0\n", encoding="utf-8")
 

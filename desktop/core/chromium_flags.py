@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from desktop.core.proxy import CHROMIUM_PROXY_FLAGS, SYSTEM, chromium_proxy_flags
 
@@ -16,6 +16,7 @@ LAUNCHER_FLAGS = (
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 )
+NO_SANDBOX = "--no-sandbox"
 
 
 def chromium_flags(existing: str | None, *, running_as_root: bool, proxy: str = SYSTEM,
@@ -32,7 +33,19 @@ def chromium_flags(existing: str | None, *, running_as_root: bool, proxy: str = 
         words = [w for w in words if w.split("=", 1)[0] not in CHROMIUM_PROXY_FLAGS]
     wanted = list(LAUNCHER_FLAGS) + proxy_flags + list(tuning)
     if running_as_root:
-        wanted.append("--no-sandbox")
+        wanted.append(NO_SANDBOX)
     present = {w.split("=", 1)[0] for w in words}
     words += [flag for flag in wanted if flag.split("=", 1)[0] not in present]
     return shlex.join(words)
+
+
+def sandbox_turned_off(flags: str, environ: Mapping[str, str]) -> bool:
+    """Whether Chromium's sandbox is off already: ``--no-sandbox`` in the flags (the person's, or ours as root),
+    or Qt WebEngine's own switch ``QTWEBENGINE_DISABLE_SANDBOX`` (Qt reads any value, even empty or 0, as set)."""
+    return NO_SANDBOX in shlex.split(flags) or "QTWEBENGINE_DISABLE_SANDBOX" in environ
+
+
+def without_sandbox(flags: str) -> str:
+    """``flags`` with ``--no-sandbox`` added (the setting ``allow_no_sandbox``, where the sandbox cannot start)."""
+    words = shlex.split(flags)
+    return shlex.join(words if NO_SANDBOX in words else [*words, NO_SANDBOX])

@@ -152,6 +152,10 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
             "in the person's cache folder for the next start); false runs Chromium, Qt and PySide6 as they are, in "
             "case a graphics driver misbehaves or only code an administrator installed may run", _flag,
             restart_required=True),
+    Setting("allow_no_sandbox", "true/false", False, "run the phone without Chromium's sandbox where this "
+            "computer does not let it start (Ubuntu 23.10 and later without the app's AppArmor profile, user "
+            "namespaces turned off); false stops with a line that names the fix instead. Without the sandbox a web "
+            "page that breaks into its renderer runs with the person's rights", _flag, restart_required=True),
     Setting("proxy", "proxy", "system", "the proxy for the phone and the app's own requests: system (the OS "
             "settings and proxy variables), none, http://host:port or pac:URL (a PAC script)", _proxy,
             restart_required=True),

@@ -20,7 +20,8 @@ HIVE_KEY = "HKLM\\" + WINDOWS_POLICY_KEY
 # Titles where capitalising the field name reads badly.
 _TITLES = {"devtools": "Developer tools (F12)", "client_id": "Client ID", "widget_url": "Widget URL",
            "redirect_port": "Sign-in redirect port", "auth_mode": "Sign-in method", "proxy": "Proxy",
-           "browser": "Browser for sign-in pages and links"}
+           "browser": "Browser for sign-in pages and links",
+           "allow_no_sandbox": "Run without Chromium's sandbox where it cannot start (Linux)"}
 
 # What an admin needs beyond the schema's one-line description.
 _NOTES = {
@@ -36,6 +37,10 @@ _NOTES = {
                      "match this port exactly.",
     "performance_tuning": "Disable it only if the phone window draws wrongly or stays blank on some computers: "
                           "the log file names what the tuning decided on each computer.",
+    "allow_no_sandbox": "Leave it disabled: the Linux package installs an AppArmor profile so that the sandbox "
+                        "starts on Ubuntu 24.04 as elsewhere. Enable it only for computers where the sandbox "
+                        "cannot start and the profile cannot be installed; the log file says when the phone "
+                        "ran without it. Windows and macOS are not affected.",
     "auth_mode": "jwt reads the client secret and JWT from each computer's credential store (embeddable-desktop "
                  "secrets); this policy does not carry secrets.",
 }

@@ -21,6 +21,7 @@ from desktop.core.errors import UsageError
 from desktop.core.footprint import apply_tuning, decide
 from desktop.services.gpu_probe import this_machine
 from desktop.services.logs import FILE_ONLY, setup_logging
+from desktop.services.sandbox_preflight import preflight
 from desktop.services.settings_files import SettingsFileError, default_data_dir
 from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
 from desktop.services.tls_trust import extra_ca_file
@@ -86,6 +87,8 @@ def run(argv: list[str]) -> int:
         log.info("proxy: %s (setting proxy, %s)", options.proxy, loaded.resolution.source("proxy"))
     if options.proxy.startswith("pac:"):
         log.info("the PAC script applies to the phone; the app's own requests use the proxy variables")
+    if why := preflight(os.environ, running_as_root=is_root, allowed=loaded.resolution.get("allow_no_sandbox")):
+        return _cannot_start(why)  # before Qt WebEngine reads the flags: it would only show a blank window
     from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
 
     try:

@@ -16,6 +16,7 @@ import pytest
 from desktop.core.settings_schema import GLOBAL_SETTINGS, lookup
 from desktop.services.policy_sources import policy_from_data
 from desktop.services.qt_platform import read_elf_file
+from desktop.services.sandbox_preflight import PACKAGED_PROFILE
 from tests.packaging.conftest import ROOT, Built
 from tests.support.dpkg import dpkg_owner, loader_cache
 
@@ -123,7 +124,12 @@ def test_maintainer_scripts_refresh_caches_and_never_touch_home(deb_tree: Path) 
         script = (deb_tree / "DEBIAN" / name).read_text()
         assert "update-desktop-database" in script and "gtk-update-icon-cache" in script
         commands = [line.strip() for line in script.splitlines() if line.strip() and not line.strip().startswith("#")]
-        assert not [c for c in commands if re.match(r"(rm|rmdir|find|mv)\b", c) or re.search(r"HOME|/home|~", c)]
+        # What they remove or move is the AppArmor profile the postinst wrote (below /etc/apparmor.d), nothing else.
+        removing = [c for c in commands if re.search(r"(^|&& )(rm|rmdir|find|mv)\b", c)]
+        profile_only = re.compile(r'(&& )?(rm -f|mv -f) ("\$aa_profile(\.dpkg-new)?" ?)+(; then)?')
+        assert all(profile_only.fullmatch(c) for c in removing), removing
+        assert 'aa_profile="$DPKG_ROOT/etc/apparmor.d/embeddable-desktop"' in script
+        assert not [c for c in commands if re.search(r"HOME|/home|~", c)]
     assert not (deb_tree / "etc").exists()  # an example policy only, never an active one
 
 
@@ -144,6 +150,7 @@ def test_the_rpm_has_the_same_files_and_requires_system_libraries_only(built: Bu
     deb_files = {"/" + str(p.relative_to(deb_tree)) for p in deb_tree.rglob("*")
                  if not p.is_dir() and "DEBIAN" not in p.parts and "lintian" not in p.parts}
     deb_files.discard("/usr/share/doc/embeddable-desktop/changelog.gz")  # Debian's own changelog
+    deb_files.discard(PACKAGED_PROFILE)  # for Ubuntu's AppArmor; no rpm-based system restricts user namespaces
     assert deb_files <= rpm_files, sorted(deb_files - rpm_files)[:10]
     requires = subprocess.run(["rpm", "-qRp", str(built.rpm)], check=True, capture_output=True, text=True).stdout
     for soname in ("libxcb-cursor.so.0", "libxcb-icccm.so.4", "libnss3.so", "libasound.so.2"):
