@@ -1,4 +1,7 @@
-"""Reading and writing settings: the user's file (atomic writes), IT policy, environment variables.
+"""Reading and writing settings: the user's file (atomic writes) and environment variables.
+
+IT policy is read by :mod:`desktop.services.policy_sources`, which uses :class:`SettingsFileError` from here
+(never the other way round: :mod:`desktop.services.settings_loader` puts the two together).
 
 The user file is JSON with flat dotted keys, e.g. ``{"environment": "sandbox",
 "environments.sandbox.client_id": "..."}``. A file that cannot be read is never overwritten: the caller
@@ -19,7 +22,7 @@ import platformdirs
 
 from desktop import APP_ID
 from desktop.core.errors import LauncherError
-from desktop.core.settings import Layer, Policy
+from desktop.core.settings import Layer
 from desktop.core.settings_schema import ENVIRONMENT_SETTINGS, GLOBAL_SETTINGS, env_key, environment_names
 
 SETTINGS_FILE_NAME = "settings.json"
@@ -150,14 +153,7 @@ def environment_layer(environ: Mapping[str, str], environments: list[str]) -> La
     return Layer("environment variable", "environment", values, sources)
 
 
-def load_policy(path: Path | None = None) -> Policy:
-    """IT policy for this OS (see :mod:`desktop.services.policy_sources`)."""
-    from desktop.services.policy_sources import read_policy
-
-    return read_policy(path)
-
-
 __all__ = [
-    "SettingsFileError", "default_data_dir", "default_settings_path", "environment_layer", "keep_copy", "load_policy",
+    "SettingsFileError", "default_data_dir", "default_settings_path", "environment_layer", "keep_copy",
     "load_user_file", "write_json_atomic",
 ]
