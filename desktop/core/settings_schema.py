@@ -25,6 +25,8 @@ BUILT_IN_SERVERS = {"production": PRODUCTION_SERVER, "sandbox": SANDBOX_SERVER}
 AUTH_MODES = ("pkce", "jwt", "authorization_code")
 ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
+#: Said of every hotkey setting (each is its own policy in the ADMX, read on its own).
+_RESERVED = "; one the desktop or terminals keep (Ctrl+Shift+C, Ctrl+Alt+Delete, Alt+Tab, Print, F1...) is refused"
 
 
 def _text(value: Any) -> str:
@@ -161,13 +163,14 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
             restart_required=True),
     # Global hotkeys (docs: README "Global hotkeys"; desktop.core.hotkeys): off unless a person or IT sets them.
     Setting("hotkey_answer", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+A, that answers a ringing call "
-            "or hangs up the active one from any program; off turns it off", _hotkey, restart_required=True),
+            f"or hangs up the active one from any program; off turns it off{_RESERVED}", _hotkey,
+            restart_required=True),
     Setting("hotkey_mute", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+M, that mutes or unmutes the "
-            "active call from any program; off turns it off", _hotkey, restart_required=True),
+            f"active call from any program; off turns it off{_RESERVED}", _hotkey, restart_required=True),
     Setting("hotkey_show", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+P, that shows the phone window "
-            "or hides it; off turns it off", _hotkey, restart_required=True),
-    Setting("hotkey_dial", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+D, that calls the selected "
-            "phone number or tel: link (else the one on the clipboard); off turns it off", _hotkey,
+            f"or hides it; off turns it off{_RESERVED}", _hotkey, restart_required=True),
+    Setting("hotkey_dial", "hotkey", "off", "a key combination, e.g. Ctrl+Alt+C, that calls the selected "
+            f"phone number or tel: link (else the one on the clipboard); off turns it off{_RESERVED}", _hotkey,
             restart_required=True),
 )}
 
