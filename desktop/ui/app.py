@@ -191,17 +191,19 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     warn_if_the_binding_loses_references()
     app = _application()
     extra_ca = extra_ca_file(os.environ)
+    from desktop.ui.system.first_loop import FirstLoop
+
+    # Made first, so that the window can hand it tasks for asyncio while it runs (it runs only in PKCE mode).
+    first = FirstLoop()
     controller = AppController(loaded, argv, default_loader(default_data_dir()), log_path=str(log_path),
-                               extra_ca_file=extra_ca)
+                               extra_ca_file=extra_ca, hold=first.hold)
     window = controller.window
     app.setQuitOnLastWindowClosed(False)  # the tray keeps the app; quitting goes through quit_requested
     accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
     quit_now: Callable[[], bool] = _asked_early
     start_held: Callable[[], None] = _nothing
     if window.service_user is None:
-        from desktop.ui.system.first_loop import FirstLoop
-
-        first = FirstLoop(window.bridge.message_received, controller.quit_requested)
+        first.watch(window.bridge.message_received, controller.quit_requested)
         window.load_widget()  # first: the widget starts loading before anything else is set up
         controller.start(window)
         window.errors.install_excepthook()

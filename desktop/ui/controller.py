@@ -26,6 +26,7 @@ from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
 from desktop.ui.phone.profile import create_profile
 from desktop.ui.system.after_start import AfterStart, release_garbage_collector
+from desktop.ui.system.first_loop import Hold, never_held
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.system.tray import AppTray
 from desktop.ui.window.main_window import MainWindow
@@ -42,9 +43,10 @@ class AppController(QObject):
     window_changed = Signal(object)
 
     def __init__(self, loaded: LoadedSettings, argv: Sequence[str], load: SettingsLoader, *, log_path: str,
-                 extra_ca_file: Path | None,
+                 extra_ca_file: Path | None, hold: Hold = never_held,
                  tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable) -> None:
         super().__init__()
+        self._hold = hold
         # One tray and one notifier for the app; they follow whichever window is current.
         self.tray = AppTray(tray_available)
         self.tray.quit_requested.connect(self.quit_requested)
@@ -73,7 +75,7 @@ class AppController(QObject):
         window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
                             resolution=loaded.resolution, notices=loaded.notices,
                             extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path,
-                            tray=self.tray, notifier=self.notifier)
+                            tray=self.tray, notifier=self.notifier, hold=self._hold)
         window.quit_requested.connect(self.quit_requested)
         window.switch_requested.connect(self.switch)
         window.state_changed.connect(self.tray.update)

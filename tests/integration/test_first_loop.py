@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.ui.system.first_loop import FirstLoop, hold
+from desktop.ui.system.first_loop import FirstLoop
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def test_work_for_asyncio_ends_it_and_is_kept_in_order(qapp) -> None:
         task.close()
 
     def ask() -> None:
-        assert hold(tasks[0], spawn) and hold(tasks[1], spawn)
+        assert first.hold(tasks[0], spawn) and first.hold(tasks[1], spawn)
 
     QTimer.singleShot(50, ask)
     first.run()
@@ -65,7 +65,7 @@ def test_work_for_asyncio_ends_it_and_is_kept_in_order(qapp) -> None:
     first.start_held()
     assert started == ["sign_in", "switch"]
     leftover = switch()
-    assert not hold(leftover, spawn)  # the first loop is over: the caller starts its task itself
+    assert not first.hold(leftover, spawn)  # the first loop is over: the caller starts its task itself
     leftover.close()
 
 

@@ -8,16 +8,17 @@ nothing of the session is left on disk. Other environments have their own profil
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
+from PySide6.QtWidgets import QMenuBar, QWidget
 
+from desktop.core.options import LaunchOptions
 from desktop.core.widget_commands import Logout
-
-if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
+from desktop.ui.phone.phone import Phone
 
 log = logging.getLogger("desktop.ui")
 
@@ -33,15 +34,35 @@ true
 """
 
 
+class AccountShell(Protocol):
+    """What the Account menu uses of the window around it."""
+
+    @property
+    def options(self) -> LaunchOptions: ...
+    @property
+    def phone(self) -> Phone: ...
+    @property
+    def profile(self) -> QWebEngineProfile: ...
+    @property
+    def page(self) -> QWebEnginePage: ...
+    @property
+    def signed_in(self) -> bool | None: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+    def window(self) -> QWidget: ...
+    def login_pending(self) -> bool: ...
+    def after_sign_out(self, callback: Callable[[], None]) -> None: ...
+    def reload_widget(self) -> None: ...
+
+
 class AccountMenu:
     """Owns the menu's actions and keeps them in step with the widget's login status."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: AccountShell) -> None:
         self._window = window
         menu = self.menu = window.menuBar().addMenu("&Account")
-        self.sign_out_action = QAction("Sign &out", window)
+        self.sign_out_action = QAction("Sign &out", window.window())
         self.sign_out_action.triggered.connect(self.sign_out)
-        self.forget_action = QAction("Sign out and &forget this environment", window)
+        self.forget_action = QAction("Sign out and &forget this environment", window.window())
         self.forget_action.triggered.connect(self.sign_out_and_forget)
         menu.addAction(self.sign_out_action)
         menu.addAction(self.forget_action)

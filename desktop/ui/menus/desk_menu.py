@@ -11,27 +11,54 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from desktop.core.desk_prefs import TOGGLES
 from desktop.core.errors import LauncherError
+from desktop.core.options import LaunchOptions
 from desktop.core.settings import Resolution
 from desktop.services.autostart import Autostart, autostart_for, launch_command
+from desktop.ui.phone.shell import Notices
 
 if TYPE_CHECKING:
     from desktop.ui.menus.settings_dialog import SettingsDialog
-    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
 
 
+class _Reloads(Protocol):
+    def request_reload(self) -> None: ...
+
+
+class DeskShell(Protocol):
+    """What the Phone and View menus use of the window around them (a toggle changes ``options``)."""
+
+    options: LaunchOptions
+
+    @property
+    def errors(self) -> Notices: ...
+    @property
+    def view(self) -> QWebEngineView: ...
+    @property
+    def page(self) -> QWebEnginePage: ...
+    @property
+    def recovery(self) -> _Reloads: ...
+    @property
+    def quit_requested(self) -> SignalInstance: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+    def window(self) -> QWidget: ...
+    def set_always_on_top(self, on: bool) -> None: ...
+
+
 class DeskMenu:
-    def __init__(self, window: MainWindow, resolution: Resolution | None, settings_path: Path | None,
+    def __init__(self, window: DeskShell, resolution: Resolution | None, settings_path: Path | None,
                  autostart: Autostart | None = None) -> None:
         self._window = window
         self._resolution = resolution
@@ -41,7 +68,7 @@ class DeskMenu:
         phone = window.menuBar().addMenu("&Phone")
         self.toggles: dict[str, QAction] = {}
         for key, text in TOGGLES.items():
-            action = QAction(text, window, checkable=True, checked=getattr(window.options.desktop, key))
+            action = QAction(text, window.window(), checkable=True, checked=getattr(window.options.desktop, key))
             action.toggled.connect(lambda on, key=key: self.toggle(key, on))
             reason = None if resolution is None else resolution.lock_reason(key)
             if reason is not None:
@@ -69,14 +96,14 @@ class DeskMenu:
 
     def _add(self, menu: QMenu, text: str, keys: list[QKeySequence.StandardKey | str],
              slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self._window)
+        action = QAction(text, self._window.window())
         # The platform's standard key is often the same as the spelled-out one; Qt treats a repeated key as
         # ambiguous and then fires nothing, so each key sequence is set once.
         sequences = list(dict.fromkeys(QKeySequence(k).toString() for k in keys if not QKeySequence(k).isEmpty()))
         action.setShortcuts([QKeySequence(k) for k in sequences])
         action.triggered.connect(slot)
         menu.addAction(action)
-        self._window.addAction(action)  # the shortcut works with the menu bar hidden, too
+        self._window.window().addAction(action)  # the shortcut works with the menu bar hidden, too
         return action
 
     def toggle(self, key: str, on: bool) -> None:
@@ -151,7 +178,7 @@ class DeskMenu:
 
         from desktop.ui.menus.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(resolution, settings_path, self._window)
+        dialog = SettingsDialog(resolution, settings_path, self._window.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -7,25 +7,39 @@ call is active, then the window asks the app to switch (a new window on that env
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenuBar, QWidget
 
+from desktop.core.options import LaunchOptions
 from desktop.core.settings import Resolution
-
-if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger("desktop.ui")
 
 
+class EnvironmentShell(Protocol):
+    """What the Environment menu uses of the window around it."""
+
+    @property
+    def options(self) -> LaunchOptions: ...
+    @property
+    def active_calls(self) -> set[str]: ...
+    @property
+    def switch_requested(self) -> SignalInstance: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+    def window(self) -> QWidget: ...
+    def confirm(self, title: str, text: str) -> bool: ...
+
+
 class EnvironmentMenu:
-    def __init__(self, window: MainWindow, resolution: Resolution) -> None:
+    def __init__(self, window: EnvironmentShell, resolution: Resolution) -> None:
         self._window = window
         self._resolution = resolution
         current = window.options.env_name
         menu = window.menuBar().addMenu("&Environment")
-        group = QActionGroup(window)
+        group = QActionGroup(window.window())
         reason = resolution.lock_reason("environment")
         locked = reason is not None
         names = resolution.environments()
@@ -33,14 +47,14 @@ class EnvironmentMenu:
             names.append(current)
         self.actions: dict[str, QAction] = {}
         for name in names:
-            action = QAction(name, window, checkable=True, checked=name == current)
+            action = QAction(name, window.window(), checkable=True, checked=name == current)
             action.setEnabled(not locked)
-            action.triggered.connect(lambda _=False, env=name: window.request_switch(env))
+            action.triggered.connect(lambda _=False, env=name: self.request(env))
             group.addAction(action)
             menu.addAction(action)
             self.actions[name] = action
         if reason is not None:
-            note = QAction(f"Locked: {reason}", window)
+            note = QAction(f"Locked: {reason}", window.window())
             note.setEnabled(False)
             menu.addSeparator()
             menu.addAction(note)

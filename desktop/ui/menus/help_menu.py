@@ -9,21 +9,45 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop import APP_NAME
 
 if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWidgets import QMenuBar, QWidget
+
+    from desktop.core.options import LaunchOptions
+    from desktop.core.settings import Resolution
     from desktop.diagnostics.report import Subject
     from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
-    from desktop.ui.window.main_window import MainWindow
+    from desktop.ui.window.errors import ErrorPresenter
 
 log = logging.getLogger("desktop.ui")
 
 
+class HelpShell(Protocol):
+    """What the Help menu uses of the window around it."""
+
+    @property
+    def options(self) -> LaunchOptions: ...
+    @property
+    def resolution(self) -> Resolution | None: ...
+    @property
+    def extra_ca_file(self) -> Path | None: ...
+    @property
+    def page(self) -> QWebEnginePage: ...
+    @property
+    def errors(self) -> ErrorPresenter: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+    def window(self) -> QWidget: ...
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None: ...
+
+
 class HelpMenu:
-    def __init__(self, window: MainWindow, settings_path: Path | None) -> None:
+    def __init__(self, window: HelpShell, settings_path: Path | None) -> None:
         self._window = window
         self._settings_path = settings_path
         self.dialog: DiagnosticsDialog | None = None
@@ -58,7 +82,7 @@ class HelpMenu:
         """Show the dialog at once ("Collecting…"), fill it when the report is ready."""
         from desktop.ui.menus.diagnostics_dialog import DiagnosticsDialog
 
-        self.dialog = DiagnosticsDialog(self._window)
+        self.dialog = DiagnosticsDialog(self._window.window())
         self.dialog.show()
         self._window.spawn(self._fill(self.dialog))
         return self.dialog
@@ -73,7 +97,8 @@ class HelpMenu:
         from desktop.diagnostics.bundle import bundle_name
 
         suggested = str(Path.home() / bundle_name())
-        target, _ = QFileDialog.getSaveFileName(self._window, "Save Support Bundle", suggested, "Zip files (*.zip)")
+        target, _ = QFileDialog.getSaveFileName(self._window.window(), "Save Support Bundle", suggested,
+                                                "Zip files (*.zip)")
         if target:
             self._window.spawn(self.save_bundle(Path(target)))
 
@@ -104,4 +129,4 @@ class HelpMenu:
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.about(self._window, f"About {APP_NAME}", self.about_text())
+        QMessageBox.about(self._window.window(), f"About {APP_NAME}", self.about_text())

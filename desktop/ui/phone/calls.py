@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -29,9 +29,19 @@ from desktop.core.call_state import (
     ring_notification,
 )
 from desktop.ui.phone.call_actions import CallActions
+from desktop.ui.phone.shell import DialShell, Notifications
 
 if TYPE_CHECKING:
-    from desktop.ui.phone.shell import CallShell
+    from PySide6.QtCore import SignalInstance
+
+
+class CallShell(DialShell, Protocol):
+    @property
+    def notifier(self) -> Notifications: ...
+    @property
+    def state_changed(self) -> SignalInstance: ...
+    def windowTitle(self) -> str: ...  # noqa: N802 - Qt's name
+    def setWindowTitle(self, title: str) -> None: ...  # noqa: N802 - Qt's name
 
 log = logging.getLogger("desktop.calls")
 INBOUND_MESSAGE = "rc-inbound-message-notify"

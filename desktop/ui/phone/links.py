@@ -7,7 +7,7 @@ tells the person when something was refused.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,7 +21,15 @@ from desktop.services.browser import open_with_command
 from desktop.ui.phone.popups import LoginPopup
 
 if TYPE_CHECKING:
-    from desktop.ui.phone.shell import LinkShell
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+from desktop.ui.phone.shell import Shell
+
+
+class LinkShell(Shell, Protocol):
+    @property
+    def profile(self) -> QWebEngineProfile: ...
+    def start_login(self, url: object) -> None: ...
 
 log = logging.getLogger("desktop.ui")
 

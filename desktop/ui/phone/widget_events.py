@@ -8,10 +8,47 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from desktop.ui.phone.shell import AccountItems, DialShell
 
 if TYPE_CHECKING:
-    from desktop.ui.phone.shell import EventShell
+    from PySide6.QtCore import SignalInstance
+
+    from desktop.core.widget_status import WidgetStatus
+    from desktop.ui.phone.calls import CallMonitor
+    from desktop.ui.phone.dialing import DialQueue
+    from desktop.ui.signin.service_user import ServiceUserSignIn
+
+
+class _Placement(Protocol):
+    def side_drawer(self, open_: bool, zoom: float = 1.0) -> None: ...
+
+
+class _Zoomable(Protocol):
+    def zoomFactor(self) -> float: ...  # noqa: N802 - Qt's name
+
+
+class EventShell(DialShell, Protocol):
+    """The widget-events hub: it hands each event to the part that owns it."""
+
+    @property
+    def status(self) -> WidgetStatus: ...
+    @property
+    def calls(self) -> CallMonitor: ...
+    @property
+    def dialing(self) -> DialQueue: ...
+    @property
+    def account(self) -> AccountItems: ...
+    @property
+    def placement(self) -> _Placement: ...
+    @property
+    def view(self) -> _Zoomable: ...
+    @property
+    def service_user(self) -> ServiceUserSignIn | None: ...
+    @property
+    def state_changed(self) -> SignalInstance: ...
+    def start_login(self, url: object) -> None: ...
 
 log = logging.getLogger("desktop.ui")
 

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.core.errors import LauncherError, PopupRefused
 from desktop.core.widget_commands import AuthorizationCode
+from desktop.ui.phone.shell import DialShell
 
 if TYPE_CHECKING:
-    from desktop.ui.phone.shell import SignInShell
+    from desktop.services.login import LoginFlow
+    from desktop.ui.phone.links import LinkRouter
+    from desktop.ui.signin.sign_in_bar import SignInBar
+
+
+class SignInShell(DialShell, Protocol):
+    login: LoginFlow | None
+
+    @property
+    def links(self) -> LinkRouter: ...
+    @property
+    def sign_in_bar(self) -> SignInBar: ...
 
 log = logging.getLogger("desktop.ui")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction
 
@@ -18,9 +18,13 @@ from desktop.services.app_state import JWT_SIGNED_OUT, JWT_WARNED, AppState
 from desktop.services.secret_mode import AUTH_CODE_WARNING, JWT_WARNING, prepare_secret_mode
 from desktop.services.secrets import SecretStore
 from desktop.services.tls_trust import app_http_client
+from desktop.ui.phone.shell import AccountItems, Shell
 
-if TYPE_CHECKING:
-    from desktop.ui.phone.shell import ServiceUserShell
+
+class ServiceUserShell(Shell, Protocol):
+    @property
+    def account(self) -> AccountItems: ...
+    def load_widget(self, *, client_secret: str | None = None, jwt: str | None = None) -> None: ...
 
 log = logging.getLogger("desktop.auth")
 

@@ -5,7 +5,7 @@ qasync's loop and the hot keys took about 40 ms of the main thread, and Chromium
 the page: every millisecond it spends before Qt's event loop runs comes on top of the widget's start-up
 (``benchmarks/README.md``, "What sets the pace"). So start-up runs Qt's own loop until the widget has spoken.
 It ends sooner, so that nothing waits, when:
-- something is to run on asyncio (:func:`hold`: a sign-in, an environment switch, a diagnostics report); the
+- something is to run on asyncio (:meth:`FirstLoop.hold`: a sign-in, an environment switch, a diagnostics report); the
   coroutine is kept and started as soon as asyncio runs;
 - the person or the system asks to quit (the Quit action, SIGTERM, SIGINT, SIGHUP): start-up then goes straight to
   the usual shutdown;
@@ -20,37 +20,33 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, SignalInstance
 
-from desktop.ui.app import QUIT_SIGNALS
+from desktop.services.quit_signals import QUIT_SIGNALS
 
 Task = Coroutine[Any, Any, None]
 Spawn = Callable[[Task], None]
+#: Keeps a task for later while start-up's first loop runs (True), else leaves it to the caller (False).
+Hold = Callable[[Task, Spawn], bool]
+
+
+def never_held(task: Task, spawn: Spawn) -> bool:
+    """The :data:`Hold` of windows opened with asyncio already running (tests, environment switches)."""
+    return False
+
 
 #: As long as ``desktop.ui.system.after_start`` waits for a widget that never speaks.
 LIMIT_MS = 5000
 #: Python runs its signal handlers only when it gets control; this timer gives it control while Qt's loop idles.
 TICK_MS = 250
 
-_running: FirstLoop | None = None
-
-
-def hold(task: Task, spawn: Spawn) -> bool:
-    """While the first loop runs: keep ``task`` for ``spawn`` once asyncio runs, and end the first loop now.
-
-    False when no first loop is running (asyncio runs already, or the caller is not start-up: tests, a window
-    opened by an environment switch); the caller then starts the task itself."""
-    if _running is None:
-        return False
-    _running.held.append((spawn, task))
-    _running.end("asyncio is needed")
-    return True
-
-
 class FirstLoop(QObject):
     """Runs Qt's event loop until ``first_message`` has been handled, asyncio is needed, a quit is asked for, or
-    ``limit_ms`` have passed (see the module's docstring); then :meth:`start_held` once asyncio runs."""
+    ``limit_ms`` have passed (see the module's docstring); then :meth:`start_held` once asyncio runs.
 
-    def __init__(self, first_message: SignalInstance, quit_requested: SignalInstance, *,
-                 limit_ms: int = LIMIT_MS) -> None:
+    Made before the window, so that the window can be handed :meth:`hold`; :meth:`watch` then names the window's
+    first message and the app's quit request (or the constructor does, where both exist already)."""
+
+    def __init__(self, first_message: SignalInstance | None = None, quit_requested: SignalInstance | None = None,
+                 *, limit_ms: int = LIMIT_MS) -> None:
         super().__init__()
         self.held: list[tuple[Spawn, Task]] = []
         #: Why the loop ended; None after :meth:`run` means Qt ended it by itself (its display went away).
@@ -60,16 +56,20 @@ class FirstLoop(QObject):
         self._previous_handlers: dict[int, Any] = {}
         self._loop = QEventLoop(self)
         self._limit_ms = limit_ms
-        self._first_message = first_message
-        self._quit_requested = quit_requested
-        # Connected now: a message or a quit that comes before run() (a fast page) still ends the loop.
+        self._running = False
+        self._watched: tuple[SignalInstance, SignalInstance] | None = None
+        if first_message is not None and quit_requested is not None:
+            self.watch(first_message, quit_requested)
+
+    def watch(self, first_message: SignalInstance, quit_requested: SignalInstance) -> None:
+        """Connected before :meth:`run`: a message or a quit that comes first (a fast page) still ends the loop."""
+        self._watched = (first_message, quit_requested)
         first_message.connect(self._spoke)
         quit_requested.connect(self.ask_to_quit)
 
     def run(self, *, asked_to_quit: Callable[[], bool] = lambda: False) -> None:
         """``asked_to_quit``: whether a quit signal came before (kept by start-up), read once this loop's own
         handlers are in place."""
-        global _running  # noqa: PLW0603 - one first loop per process, at start-up; hold() reaches it
         limit = QTimer(self)
         limit.setSingleShot(True)
         limit.timeout.connect(lambda: self.end(f"the widget did not speak within {self._limit_ms} ms"))
@@ -78,19 +78,30 @@ class FirstLoop(QObject):
         ticker.timeout.connect(_nothing)
         ticker.start(TICK_MS)
         self._previous_handlers = {signum: signal.signal(signum, self._signalled) for signum in QUIT_SIGNALS}
-        _running = self
+        self._running = True
         if asked_to_quit():
             self.ask_to_quit()
         try:
             if self.ended_because is None:  # not a quit asked for before the loop started
                 self._loop.exec()
         finally:
-            _running = None
+            self._running = False
             limit.stop()
             ticker.stop()
-            self._first_message.disconnect(self._spoke)
-            self._quit_requested.disconnect(self.ask_to_quit)
+            if self._watched is not None:
+                self._watched[0].disconnect(self._spoke)
+                self._watched[1].disconnect(self.ask_to_quit)
             # The signal handlers stay: a signal between here and the app's own handlers (app.py) still counts.
+
+    def hold(self, task: Task, spawn: Spawn) -> bool:
+        """While this loop runs: keep ``task`` for ``spawn`` once asyncio runs, and end the loop now.
+
+        False when it is not running (asyncio runs already); the caller then starts the task itself."""
+        if not self._running:
+            return False
+        self.held.append((spawn, task))
+        self.end("asyncio is needed")
+        return True
 
     def give_back_signals(self) -> None:
         """Put back the signal handlers that were there before :meth:`run` (for whoever does not install its own)."""

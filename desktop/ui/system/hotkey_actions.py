@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QClipboard, QGuiApplication
 
@@ -14,7 +14,20 @@ from desktop.core.settings import Resolution
 from desktop.ui.system.global_hotkeys import GlobalHotkeys
 
 if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
+    from desktop.ui.phone.dialing import DialQueue
+    from desktop.ui.phone.phone import Phone
+    from desktop.ui.phone.shell import Notices
+
+
+class HotkeyTarget(Protocol):
+    """What a hotkey acts on: the current window's phone, its dial queue, and where to say why not."""
+
+    @property
+    def phone(self) -> Phone: ...
+    @property
+    def dialing(self) -> DialQueue: ...
+    @property
+    def errors(self) -> Notices: ...
 
 log = logging.getLogger("desktop.hotkeys")
 
@@ -28,7 +41,7 @@ def selected_text() -> str:
 
 
 class HotkeyActions:
-    def __init__(self, resolution: Resolution, current: Callable[[], MainWindow], toggle: Callable[[], None]) -> None:
+    def __init__(self, resolution: Resolution, current: Callable[[], HotkeyTarget], toggle: Callable[[], None]) -> None:
         self._current = current
         self._toggle = toggle
         hotkeys, problems = configured_hotkeys({key: resolution.get(key) for key in SETTING_ACTIONS})

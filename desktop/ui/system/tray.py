@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen
@@ -24,7 +24,30 @@ from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
 from desktop.ui.system.tray_menu import PhoneMenu, presence_line
 
 if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
+    from desktop.core.options import LaunchOptions
+    from desktop.core.widget_status import WidgetStatus
+    from desktop.ui.phone.calls import CallMonitor
+    from desktop.ui.phone.phone import Phone
+    from desktop.ui.phone.shell import Notifications
+
+
+class TrayShell(Protocol):
+    """What the tray shows of the current window: sign-in, call state, presence, whether it is shown."""
+
+    @property
+    def options(self) -> LaunchOptions: ...
+    @property
+    def phone(self) -> Phone: ...
+    @property
+    def calls(self) -> CallMonitor: ...
+    @property
+    def status(self) -> WidgetStatus: ...
+    @property
+    def signed_in(self) -> bool | None: ...
+    @property
+    def notifier(self) -> Notifications: ...
+    def isVisible(self) -> bool: ...  # noqa: N802 - Qt's name
+    def isMinimized(self) -> bool: ...  # noqa: N802 - Qt's name
 
 log = logging.getLogger("desktop.ui")
 TRAY_NOTICE = "The phone keeps running in the tray, so calls still ring. Quit from the tray menu or with Ctrl+Q."
@@ -38,7 +61,7 @@ class AppTray(QObject):
     def __init__(self, available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable) -> None:
         super().__init__()
         self.icon: QSystemTrayIcon | None = None
-        self._window: MainWindow | None = None
+        self._window: TrayShell | None = None
         if not available():
             return
         self.icon = QSystemTrayIcon(app_icon(), self)
@@ -62,7 +85,7 @@ class AppTray(QObject):
     def available(self) -> bool:
         return self.icon is not None
 
-    def set_window(self, window: MainWindow) -> None:
+    def set_window(self, window: TrayShell) -> None:
         if self._window is not None and self.icon is not None:
             with contextlib.suppress(RuntimeError, TypeError):  # the old window may be gone already
                 self._window.phone.presence_changed.disconnect(self.update)
@@ -103,7 +126,7 @@ class AppTray(QObject):
             self._icon_state = shown_state
             self.icon.setIcon(state_icon(*shown_state))
 
-    def first_close_notice(self, window: MainWindow) -> bool:
+    def first_close_notice(self, window: TrayShell) -> bool:
         """The first time ever the window closes to the tray, say so (once per data folder)."""
         state = AppState(window.options.data_dir / "state.json")
         if self.icon is None or state.has(TRAY_NOTICE_SHOWN, "all"):

@@ -33,7 +33,7 @@ from desktop.ui.phone.widget_events import WidgetEvents
 from desktop.ui.phone.widget_page import WidgetPage
 from desktop.ui.signin.browser_sign_in import BrowserSignIn
 from desktop.ui.signin.sign_in_bar import SignInBar
-from desktop.ui.system.first_loop import hold
+from desktop.ui.system.first_loop import Hold, never_held
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.window.errors import ErrorPresenter, NoticeBar
 from desktop.ui.window.offline import OfflineScreen
@@ -63,8 +63,9 @@ class MainWindow(QMainWindow):
     def __init__(self, options: LaunchOptions, profile: QWebEngineProfile, *, log_path: str,
                  resolution: Resolution | None = None, notices: Sequence[str] = (),
                  extra_ca_file: Path | None = None, settings_path: Path | None = None,
-                 tray: AppTray | None = None, notifier: Notifier | None = None) -> None:
+                 tray: AppTray | None = None, notifier: Notifier | None = None, hold: Hold = never_held) -> None:
         super().__init__()
+        self._hold = hold  # start-up's first loop keeps tasks until asyncio runs (first_loop.py)
         self.tray = tray
         self._own_notifier = notifier is None  # the app's is shared by its windows and closed by the app
         self.notifier = notifier or Notifier(tray, enabled=lambda: self.options.desktop.notifications)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def spawn(self, coro: Any) -> None:
         """Run ``coro`` on the asyncio loop; its errors reach the excepthook and the notice bar."""
-        if hold(coro, self.spawn):  # start-up: asyncio starts now, and runs it (desktop/ui/system/first_loop.py)
+        if self._hold(coro, self.spawn):  # start-up: asyncio starts now, and runs it (first_loop.py)
             return
         import asyncio
 

@@ -10,23 +10,46 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.errors import WidgetLoadFailed
 from desktop.core.load_errors import LoadFailure
 
 if TYPE_CHECKING:
-    from desktop.ui.window.main_window import MainWindow
+    from desktop.services.login import LoginFlow
+    from desktop.ui.phone.calls import CallMonitor
+    from desktop.ui.window.errors import ErrorPresenter
+    from desktop.ui.window.offline import OfflineScreen
 
 log = logging.getLogger("desktop.web")
 Status = QWebEnginePage.RenderProcessTerminationStatus
 
 
+class RecoveryShell(Protocol):
+    """What recovery uses of the window around it: the call book, the pending sign-in, the offline screen."""
+
+    login: LoginFlow | None
+
+    @property
+    def calls(self) -> CallMonitor: ...
+    @property
+    def offline(self) -> OfflineScreen: ...
+    @property
+    def errors(self) -> ErrorPresenter: ...
+    def window(self) -> QWidget: ...
+    def confirm(self, title: str, text: str) -> bool: ...
+    def login_pending(self) -> bool: ...
+    def reload_widget(self) -> None: ...
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None: ...
+
+
 class CrashRecovery:
-    def __init__(self, window: MainWindow, *, max_per_minute: int = 3, first_delay: float = 0.5) -> None:
+    def __init__(self, window: RecoveryShell, *, max_per_minute: int = 3, first_delay: float = 0.5) -> None:
         self._window = window
         self.max_per_minute = max_per_minute
         self.first_delay = first_delay
@@ -50,7 +73,7 @@ class CrashRecovery:
             return
         delay = self.first_delay * 2 ** (len(self._crashes) - 1)
         self._window.errors.show_notice(f"The phone stopped ({status.name}); reloading it.", "warning")
-        QTimer.singleShot(int(delay * 1000), self._window, self.reload)  # not after the window is gone
+        QTimer.singleShot(int(delay * 1000), self._window.window(), self.reload)  # not after the window is gone
 
     def reload(self) -> None:
         """After a crash: load the phone again, asking first if it died during a call."""
