@@ -1,14 +1,15 @@
 """Command-line entry point: ``embeddable-desktop`` and ``python -m desktop``.
 
-``embeddable-desktop config ...``, ``secrets ...`` and ``diagnose`` are terminal tools that never start the
-window (the verb may come after global options such as ``--data-dir``); anything else starts the app.
+``embeddable-desktop config ...``, ``secrets ...``, ``diagnose`` and the other verbs of :data:`desktop.cli.VERBS` are
+terminal tools that never start the window (the verb may come after global options such as ``--data-dir``);
+anything else starts the app.
 """
 
 import gc
 import os
 import sys
 
-from desktop.core.command_line import split_command
+from desktop import cli
 
 
 def main() -> int:
@@ -22,28 +23,10 @@ def main() -> int:
 
 
 def _dispatch() -> int:
-    invocation = split_command(sys.argv[1:])
+    invocation = cli.split_command(sys.argv[1:])
     argv = invocation.argv
-    if invocation.verb == "config":
-        from desktop.config_cli import main as config_main
-
-        return config_main(argv)
-    if invocation.verb == "secrets":
-        from desktop.secrets_cli import main as secrets_main
-
-        return secrets_main(argv)
-    if invocation.verb in ("call", "presence"):
-        from desktop.remote_cli import main as remote_main
-
-        return remote_main(invocation.verb, argv)
-    if invocation.verb == "policy":
-        from desktop.policy_cli import main as policy_main
-
-        return policy_main(argv)
-    if invocation.verb == "diagnose":
-        from desktop.diagnose_cli import main as diagnose_main
-
-        return diagnose_main(argv)
+    if invocation.verb is not None:
+        return cli.run(invocation.verb, argv)  # a terminal tool: no window
     if "--version" in argv:
         from desktop.ui.versions import print_versions
 

@@ -59,11 +59,27 @@ def test_the_phone_and_sign_in_never_import_the_window(path: Path) -> None:
 
 def test_the_command_link_is_qt_free() -> None:
     """``embeddable-desktop call mute`` must not pay for importing Qt (a hotkey must feel instant)."""
-    for path in (PACKAGE / "remote_cli.py", PACKAGE / "services" / "instance_link.py",
+    for path in (PACKAGE / "cli" / "__init__.py", PACKAGE / "cli" / "remote.py",
+                 PACKAGE / "services" / "instance_link.py",
                  PACKAGE / "services" / "private_socket.py", PACKAGE / "services" / "windows_pipe.py",
                  PACKAGE / "core" / "remote_commands.py", PACKAGE / "core" / "command_line.py"):
         qt = {n for n in imported_modules(path) if n.split(".")[0] in {"PySide6", "shiboken6", "qasync"}}
         assert not qt, f"{path.name} imports {sorted(qt)}"
+
+
+def test_a_verb_module_is_loaded_only_when_its_verb_runs() -> None:
+    """desktop.cli.run imports a verb's module by its name in the table, and nothing else imports one: so the app's
+    own start loads no verb, and ``call mute`` loads only its own."""
+    from desktop.cli import verb_modules
+
+    verbs = set(verb_modules())
+    assert verbs and all((PACKAGE.parent / (name.replace(".", "/") + ".py")).is_file() for name in verbs)
+    for path in ALL:
+        names = imported_modules(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:  # "from desktop.cli import config" too
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        assert not names & verbs, f"{path.relative_to(PACKAGE)} imports {sorted(names & verbs)}"
 
 
 def test_every_package_is_installed() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.core.command_line import verbs_help
+from desktop.cli import verbs_help
 from desktop.core.settings_schema import (
     DEFAULT_REDIRECT_PORT,
     DEFAULT_WIDGET_URL,

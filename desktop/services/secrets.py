@@ -1,6 +1,6 @@
 """Client secret and JWT in the OS keychain (``keyring``), one keychain service per environment.
 
-The values never go to the settings file, the command line or a log: ``desktop.secrets_cli`` reads them
+The values never go to the settings file, the command line or a log: ``desktop.cli.secrets`` reads them
 from stdin or a hidden prompt, this module checks them and hands them to the keychain. Every keychain call
 runs in a daemon thread with a time limit, because a locked Secret Service can wait for an unlock prompt
 forever, and every failure becomes one sentence for a person (``SecretsUnavailable``), never a traceback.

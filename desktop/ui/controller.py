@@ -17,11 +17,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from desktop.config_cli import edit_user_setting
 from desktop.core.errors import LauncherError
 from desktop.core.options import LaunchOptions, argv_for_environment, build_parser, dial_requests
 from desktop.core.remote_commands import parse_remote
 from desktop.core.widget_commands import CallAction, SetPresence
+from desktop.services.settings_edit import edit_user_setting
 from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import LoadedSettings
 from desktop.ui.phone.profile import create_profile

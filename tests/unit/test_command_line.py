@@ -1,5 +1,6 @@
 """The command line a newcomer types: global options before or after the verb, ``--help`` names the verbs,
-``secrets`` reads the environments of the ``--data-dir`` it is given. Pure splitting plus the real command."""
+``secrets`` reads the environments of the ``--data-dir`` it is given; one table of verbs (desktop.cli.VERBS) drives
+both the dispatch and ``--help``. Pure splitting plus the real command."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.command_line import VERBS, Invocation, split_command
+from desktop import cli
+from desktop.__main__ import main as entry_point
+from desktop.cli import VERBS, Invocation, Verb, split_command
+from desktop.core.app_parser import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,15 +66,59 @@ def test_global_options_before_or_after_the_verb(folder: Path) -> None:
     assert "only tel:, callto: and sms:" not in done.stderr
 
 
-def test_help_lists_the_verbs_and_each_verb_has_help() -> None:
+def test_help_lists_exactly_the_verbs_of_the_table_and_each_verb_has_help() -> None:
     done = command("--help")
     assert done.returncode == 0
+    listed = done.stdout.split("commands (embeddable-desktop COMMAND --help for each):\n")[1].split("\n\n")[0]
+    assert dict(line.split(None, 1) for line in listed.splitlines()) == {v: e.summary for v, e in VERBS.items()}
     for verb in VERBS:
-        assert f"\n  {verb} " in done.stdout
         verb_help = command(verb, "--help")
         assert verb_help.returncode == 0 and f"embeddable-desktop {verb}" in verb_help.stdout
         if verb != "policy":  # a policy is a file of its own, not a data folder's
             assert "--data-dir" in verb_help.stdout
+
+
+FAKE_VERB = """
+calls = []
+
+
+def main(*args):
+    calls.append(args)
+    return 7
+"""
+
+
+def test_a_row_of_the_table_is_a_verb_of_the_dispatch_and_of_the_help(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A verb added to the table alone (no other edit) runs through the entry point, with the words meant for it,
+    and is listed by the app's ``--help``."""
+    (tmp_path / "fake_verb_module.py").write_text(FAKE_VERB)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "fake_verb_module", raising=False)
+    monkeypatch.setitem(VERBS, "hello", Verb("fake_verb_module", "say hello from the table"))
+    monkeypatch.setitem(VERBS, "wave", Verb("fake_verb_module", "wave; told which verb it is", takes_verb=True))
+    monkeypatch.setattr(sys, "argv", ["embeddable-desktop", "--data-dir", "D", "hello", "x"])
+    assert entry_point() == 7
+    monkeypatch.setattr(sys, "argv", ["embeddable-desktop", "wave", "--data-dir", "D"])
+    assert entry_point() == 7
+    assert sys.modules["fake_verb_module"].calls == [(["--data-dir", "D", "x"],), ("wave", ["--data-dir", "D"])]
+    shown = build_parser().format_help()
+    assert "\n  hello     say hello from the table\n" in shown
+    assert "\n  wave      wave; told which verb it is\n" in shown
+
+
+def test_every_verb_of_the_table_runs_its_module(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Each row names a module whose ``main`` takes what the dispatch gives it (the verb too where it says so)."""
+    assert cli.verb_modules() == ["desktop.cli.config", "desktop.cli.diagnose", "desktop.cli.policy",
+                                  "desktop.cli.remote", "desktop.cli.secrets"]
+    for verb in VERBS:
+        try:
+            status = cli.run(verb, ["--help"])
+        except SystemExit as exc:  # argparse's --help
+            status = exc.code
+        assert status == 0, verb
+        assert f"usage: embeddable-desktop {verb}" in capsys.readouterr().out
 
 
 def test_secrets_uses_the_environments_of_its_data_folder(folder: Path, tmp_path: Path) -> None:

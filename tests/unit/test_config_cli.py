@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.config_cli import main
+from desktop.cli.config import main
 from desktop.services import policy_sources
 
 KEY = "environments.sandbox.client_id"

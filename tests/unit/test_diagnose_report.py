@@ -121,7 +121,7 @@ def test_the_command_outlives_no_hung_name_lookup_or_keychain(tmp_path: Path) ->
         "    def delete_password(self, s, u): time.sleep(120)\n"
         "keyring.set_keyring(Stuck())\n"
         "socket.getaddrinfo = lambda *a, **k: time.sleep(120)\n"
-        "from desktop.diagnose_cli import main\n"
+        "from desktop.cli.diagnose import main\n"
         "sys.exit(main(sys.argv[1:]))\n")
     data = tmp_path / "data"
     data.mkdir()

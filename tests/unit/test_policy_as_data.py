@@ -12,10 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from desktop.cli.policy import main as policy_main
 from desktop.core.settings import resolve
 from desktop.fleet import json_schema
 from desktop.fleet.artefacts import render_all
-from desktop.policy_cli import main as policy_main
 from desktop.services import policy_sources
 from desktop.services.policy_sources import BUNDLE_ID, policy_from_data
 from desktop.services.settings_files import SettingsFileError

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from desktop.config_cli import main as config_main
+from desktop.cli.config import main as config_main
 from desktop.core.hotkeys import KEYSYMS, MODIFIERS, convert, parse_hotkey
 from desktop.core.reserved_hotkeys import ONLY_RESERVED_KEYS, RESERVED
 from desktop.core.settings import resolve

@@ -27,8 +27,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends.Windows import WinVaultKeyring
 from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
 
+from desktop.cli.secrets import main, value_from_stdin
 from desktop.core.errors import LauncherError
-from desktop.secrets_cli import main, value_from_stdin
 from desktop.services.secrets import (
     SECRET_NAMES,
     SecretInputError,
@@ -270,7 +270,7 @@ def test_cli_usage_errors_exit_2(keychain: EncryptedKeyring, argv: list[str]) ->
 CLI_WITH_FILE_KEYCHAIN = (
         "import sys, keyring\n"
         "from keyrings.alt.file import EncryptedKeyring\n"
-        "from desktop.secrets_cli import main\n"
+        "from desktop.cli.secrets import main\n"
         "b = EncryptedKeyring(); b.file_path = sys.argv[1]; b.keyring_key = 'k'\n"
         "keyring.set_keyring(b)\n"
 )
@@ -329,7 +329,7 @@ def test_cli_as_a_process_reads_a_pipe(tmp_path: Path) -> None:
 
 def test_cli_as_a_process_without_a_keychain_prints_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    done = subprocess.run([sys.executable, "-m", "desktop.secrets_cli", "set", "client_secret"], input=CLIENT_SECRET,
+    done = subprocess.run([sys.executable, "-m", "desktop.cli.secrets", "set", "client_secret"], input=CLIENT_SECRET,
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("embeddable-desktop: error: No usable keychain was found")

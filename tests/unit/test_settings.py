@@ -240,7 +240,7 @@ def test_a_custom_environment_from_variables_alone(tmp_path: Path) -> None:
 def test_config_show_sees_what_start_up_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from desktop.config_cli import main
+    from desktop.cli.config import main
 
     monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "none.json")
     monkeypatch.setenv("EMBEDDABLE_DESKTOP_ENVIRONMENTS__SANDBOX__CLIENT_ID", "abc")
@@ -275,8 +275,8 @@ def test_one_lock_rule_for_the_command_line_the_dialog_and_the_menus(tmp_path: P
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A person's own file that turns switching off locks the environment everywhere alike, and says so
     without blaming IT; IT policy that turns it off is named as policy."""
-    from desktop.config_cli import edit_user_setting
     from desktop.services import policy_sources
+    from desktop.services.settings_edit import edit_user_setting
 
     monkeypatch.setattr(policy_sources, "LINUX_POLICY_FILE", tmp_path / "policy.json")
     path = tmp_path / "settings.json"

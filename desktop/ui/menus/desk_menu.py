@@ -115,7 +115,7 @@ class DeskMenu:
         elif key == "autostart":
             self._apply_autostart(on)
         if self._settings_path is not None:
-            from desktop.config_cli import edit_user_setting
+            from desktop.services.settings_edit import edit_user_setting
             from desktop.services.settings_files import SettingsFileError
 
             try:

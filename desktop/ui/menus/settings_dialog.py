@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.config_cli import edit_user_setting
 from desktop.core.errors import LauncherError
 from desktop.core.settings import Resolution
 from desktop.core.settings_schema import lookup
+from desktop.services.settings_edit import edit_user_setting
 from desktop.services.settings_files import SettingsFileError
 
 

@@ -1,27 +1,23 @@
 """``embeddable-desktop config show | set KEY VALUE | unset KEY``: the user's settings from a terminal.
 
-Edits go through the same schema and policy checks as start-up, and are written atomically; a file that
-cannot be read is reported, never overwritten.
+Edits go through the same schema and policy checks as start-up (:mod:`desktop.services.settings_edit`, which the
+window's Settings dialog and menus use too), and are written atomically; a file that cannot be read is reported,
+never overwritten.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from desktop.core.command_line import add_data_dir_option
 from desktop.core.errors import LauncherError, UsageError
-from desktop.core.settings_schema import BUILT_IN_SERVERS, lookup
-from desktop.services.settings_files import (
-    SettingsFileError,
-    load_user_file,
-    write_json_atomic,
-)
+from desktop.services.settings_edit import edit_user_setting, show_value
+from desktop.services.settings_files import SettingsFileError
 from desktop.services.settings_loader import lower_resolution, settings_path
 
 
@@ -39,10 +35,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_value(value: Any) -> str:
-    return "(not set)" if value is None else json.dumps(value)
-
-
 def _show(path: Path, out: TextIO) -> None:
     resolution = lower_resolution(path, os.environ)
     for problem in [*resolution.problems, *resolution.environment_problems, *resolution.refused]:
@@ -52,7 +44,7 @@ def _show(path: Path, out: TextIO) -> None:
         # The source already names the policy file for a key policy sets; other locks say why.
         lock = "" if reason is None else "  [locked by IT policy]" if value.source.startswith("policy") \
             else f"  [locked: {reason}]"
-        out.write(f"{value.key} = {_show_value(value.value)}    ({value.source}){lock}\n")
+        out.write(f"{value.key} = {show_value(value.value)}    ({value.source}){lock}\n")
     missing = resolution.missing_required()
     if missing:
         out.write(f"! required by IT policy but not set: {', '.join(missing)}\n")
@@ -76,37 +68,6 @@ def _show_secrets(envs: list[str], out: TextIO) -> None:
         for name, present in status.items():
             shown = "******** (stored)" if present else "(not set)"
             out.write(f"secrets.{env}.{name} = {shown}    (keychain: {where})\n")
-
-
-def edit_user_setting(path: Path, key: str, value: str | None) -> str:
-    """Set (or with ``None`` remove) ``key`` in the user file after the schema and policy checks.
-
-    Raises:
-        UsageError: unknown key, invalid value, or a key locked by IT policy.
-        SettingsFileError: the file cannot be read (it is then left as it is).
-    """
-    try:
-        setting = lookup(key)
-    except KeyError as exc:
-        raise UsageError([str(exc.args[0])]) from None
-    reason = lower_resolution(path, os.environ).lock_reason(key)
-    if reason is not None:
-        raise UsageError([f"{key} is {reason} and cannot be changed"])
-    if key.endswith(".app_server") and key.split(".")[1] in BUILT_IN_SERVERS:
-        raise UsageError([f"{key}: the {key.split('.')[1]} server is fixed; define a custom environment instead"])
-    values = dict(load_user_file(path).values)
-    if value is None:
-        if values.pop(key, None) is None:
-            return f"{key} was not set in {path}"
-        write_json_atomic(path, values)
-        return f"{key} removed from {path}"
-    try:
-        converted = setting.convert(value)  # ports and flags accept their text forms
-    except ValueError as exc:
-        raise UsageError([f"{key} = {value!r}: {exc}"]) from None
-    values[key] = converted
-    write_json_atomic(path, values)
-    return f"{key} = {_show_value(converted)} saved in {path}"
 
 
 def main(argv: Sequence[str], *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
