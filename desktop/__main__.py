@@ -34,7 +34,7 @@ def _dispatch() -> int:
     # Python's cyclic collector waits until the widget is up: start-up makes no garbage worth its time, and the
     # time would delay the widget (desktop/ui/system/after_start.py turns it back on).
     gc.disable()
-    from desktop.ui.app import run
+    from desktop.launch import run
 
     return run(argv)
 

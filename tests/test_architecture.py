@@ -92,14 +92,14 @@ def test_every_package_is_installed() -> None:
 
 
 def test_nothing_slow_is_imported_before_the_widget_loads() -> None:
-    """What start-up imports before ``load()`` (desktop.ui.app and the controller with the whole window) leaves
-    the diagnostics, httpx, asyncio, ssl and the keychain for later (issue 12: they cost start-up time and memory
-    the phone may never need)."""
+    """What start-up imports before ``load()`` (desktop.launch, desktop.ui.app and the controller with the whole
+    window) leaves the diagnostics, httpx, asyncio, ssl and the keychain for later (issue 12: they cost start-up
+    time and memory the phone may never need)."""
     import subprocess
     import sys
 
     later = ("httpx", "asyncio", "ssl", "keyring", "qasync", "desktop.diagnostics.report")
-    code = ("import sys, desktop.ui.app, desktop.ui.controller; "
+    code = ("import sys, desktop.launch, desktop.ui.app, desktop.ui.controller; "
             f"print(','.join(m for m in {later!r} if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert loaded.stdout.strip() == "", f"imported before the load: {loaded.stdout.strip()}"
@@ -133,7 +133,7 @@ def test_start_up_compiles_no_dataclass_methods() -> None:
             "    if isinstance(source, str) and '__create_fn__' in source: n.append(1)\n"
             "    return real(source, *a, **k)\n"
             "builtins.exec = counting\n"
-            "import desktop.ui.app, desktop.ui.controller\n"
+            "import desktop.launch, desktop.ui.app, desktop.ui.controller\n"
             "from dataclasses import dataclass\n"
             "before = len(n); dataclass(frozen=True)(type('Control', (), {'__annotations__': {'a': 'int'}}))\n"
             "print(before, len(n) - before)")
@@ -141,3 +141,21 @@ def test_start_up_compiles_no_dataclass_methods() -> None:
     start_up, control = (int(n) for n in counted.stdout.split())
     assert control >= 5, "the check does not see dataclasses compile"
     assert start_up == 0, f"{start_up} dataclass methods compiled on the way to load()"
+
+
+def test_no_import_circle_in_the_package() -> None:
+    """No module reaches itself through imports, counting those inside functions and the type-only ones, as a
+    reader follows them (issue 26): each layer and concern can be read on its own."""
+    from tests.support.import_graph import circles, import_graph
+
+    assert circles(import_graph()) == []
+
+
+def test_the_circle_check_sees_every_kind_of_import() -> None:
+    from tests.support.import_graph import circles, import_graph
+
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}) == [["a", "b", "c"]]
+    graph = import_graph()
+    assert "desktop.launch" in graph["desktop.__main__"]  # inside a function
+    assert "desktop.ui.menus.account" in graph["desktop.ui.window.phone_window"]  # under TYPE_CHECKING
+    assert "desktop.services.private_socket" in graph["desktop.services.instance_link"]  # from package import module

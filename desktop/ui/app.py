@@ -1,8 +1,7 @@
-"""Start-up, in order: options → logging → Chromium flags → Qt → profile → window → widget load → Qt's own event
-loop until the widget has spoken (``desktop/ui/system/first_loop.py``) → asyncio and qasync.
-
-The widget load is started as early as possible: nothing slow (keyring, network, migrations) runs
-before it, and Qt is imported only once the options are known to be valid.
+"""The Qt side of start-up (:mod:`desktop.launch` runs everything before it): the QApplication → the controller
+with its window and profile → widget load → Qt's own event loop until the widget has spoken
+(``desktop/ui/system/first_loop.py``) → asyncio and qasync → the event loop until the app is asked to quit → the
+usual shutdown.
 """
 
 from __future__ import annotations
@@ -11,158 +10,29 @@ import logging
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import APP_ID, APP_NAME, __version__
-from desktop.core.errors import UsageError
-from desktop.core.footprint import apply_tuning, decide
-from desktop.services.gpu_probe import this_machine
-from desktop.services.logs import FILE_ONLY, setup_logging
-from desktop.services.sandbox_preflight import preflight
-from desktop.services.settings_files import SettingsFileError, default_data_dir
-from desktop.services.settings_loader import LoadedSettings, UnusableSettingsFile, load_settings
+from desktop.services.quit_signals import QUIT_SIGNALS, EarlyQuit
+from desktop.services.settings_files import default_data_dir
+from desktop.services.settings_loader import LoadedSettings
 from desktop.services.tls_trust import extra_ca_file
 
-if TYPE_CHECKING:  # Qt is imported only once the options are known to be valid
+if TYPE_CHECKING:
     import qasync
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("desktop")
 
-#: Extra PEM CA certificates trusted by the web profile (custom servers behind a private CA, tests).
-
-
-def run(argv: list[str]) -> int:
-    """Run the app; returns the process exit status (2 for bad options)."""
-    try:
-        try:
-            loaded = load_settings(argv, os.environ, default_data_dir())
-        except UnusableSettingsFile as exc:
-            for problem in exc.problems:
-                print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
-            if not _person_agrees_to_defaults(exc):
-                raise
-            loaded = load_settings(argv, os.environ, default_data_dir(), reset=True)
-        options = loaded.options
-        try:
-            log_path = setup_logging(options.data_dir / "logs", data_dir=options.data_dir)
-        except OSError as exc:
-            raise UsageError([f"--data-dir: cannot write below {options.data_dir} ({exc.strerror or exc})"]) from None
-    except UnusableSettingsFile as exc:
-        print(f"embeddable-desktop: fix {exc.path}, or start with --reset-settings to start on default settings "
-              "(a copy of the file is kept)", file=sys.stderr)
-        return 2
-    except (UsageError, SettingsFileError) as exc:
-        for problem in exc.problems:
-            print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
-        return 2
-    from desktop.services.instance_link import NotYours, hand_over, server_name
-
-    started = time.perf_counter()
-    try:
-        if hand_over(server_name(options.data_dir), argv):
-            # Handed over before Qt WebEngine was touched: the running instance dials the links.
-            log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
-            return 0
-    except NotYours as exc:
-        # Never hand links to someone else: this start becomes a phone of its own (without single instance).
-        log.warning("not handing over to the running instance: %s; starting here", exc)
-    _keep_quit_signals()
-    for notice in loaded.notices:
-        log.warning(notice)
-    log.info("%s %s starting: env=%s server=%s", APP_NAME, __version__, options.env_name, options.app_server)
-    for warning in options.warnings:
-        log.warning(warning)
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    tuning = decide(options.performance_tuning, this_machine())
-    log.info("%s", tuning.decision)
-    lost = apply_tuning(tuning, os.environ, running_as_root=is_root, proxy=options.proxy)
-    if lost:
-        log.info("performance tuning: %s not applied; the environment sets its own", ", ".join(lost))
-    if options.proxy != "system":
-        log.info("proxy: %s (setting proxy, %s)", options.proxy, loaded.resolution.source("proxy"))
-    if options.proxy.startswith("pac:"):
-        log.info("the PAC script applies to the phone; the app's own requests use the proxy variables")
-    if why := preflight(os.environ, running_as_root=is_root, allowed=loaded.resolution.get("allow_no_sandbox")):
-        return _cannot_start(why)  # before Qt WebEngine reads the flags: it would only show a blank window
-    from desktop.services.qt_platform import platform_plugin_problem, webengine_problem
-
-    try:
-        from desktop.services.trusted_cache import startup_cache
-        from desktop.ui.pyside_imports import import_pyside
-
-        # First, so that the Qt modules load through the plain import; the cache is part of the tuning.
-        import_pyside(startup_cache() if options.performance_tuning else None)
-        import PySide6.QtWebEngineWidgets  # noqa: F401 - fail here, with a message, not deep inside Qt
-    except ImportError as exc:
-        return _cannot_start(webengine_problem(exc))
-    plugin_problem = platform_plugin_problem()  # Qt would abort with its own paragraph instead
-    if plugin_problem:
-        return _cannot_start(plugin_problem)
-    return _run_qt(loaded, log_path, argv)
-
-
-_early_app: object = None
-
-
-#: The signals that ask the app to quit (start-up, the first loop and the event loop all handle these).
-QUIT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None)
 #: Why the app stops without its usual shutdown when Qt ends its event loop by itself.
 QT_LOOP_ENDED = "Qt's event loop ended by itself (its display went away, or the session ended)"
-#: Quit signals that came while start-up set things up, before an event loop could act on them.
-_asked_to_quit: list[int] = []
-
-
-def _keep_quit_signals() -> None:
-    """From here on a quit signal is kept, not fatal: start-up goes on to its event loop and then straight to the
-    usual shutdown (exit status 0, storage flushed). Not earlier: the settings dialog must not hold a signal."""
-    for signum in QUIT_SIGNALS:
-        signal.signal(signum, lambda signum, _frame: _asked_to_quit.append(signum))
 
 
 def _nothing() -> None:
     pass
-
-
-def _asked_early() -> bool:
-    return bool(_asked_to_quit)
-
-
-def _cannot_start(problem: str) -> int:
-    """Qt cannot start on this machine: one line on stderr (someone at a terminal) and in the log (IT)."""
-    print(f"embeddable-desktop: error: {problem}", file=sys.stderr)
-    log.error("%s", problem, extra=FILE_ONLY)
-    return 1
-
-
-def _person_agrees_to_defaults(exc: UnusableSettingsFile) -> bool:
-    """Ask, in a dialog, whether to start on default settings; never where nobody can answer."""
-    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal") or not (
-            sys.platform in ("win32", "darwin") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return False
-    from desktop.services.qt_platform import platform_plugin_problem
-
-    try:
-        from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
-        from PySide6.QtWidgets import QApplication, QMessageBox
-    except ImportError:
-        return False
-    if platform_plugin_problem() is not None:
-        return False  # no dialog can be shown; the settings problems are already on stderr
-    global _early_app  # noqa: PLW0603 - the one QApplication must outlive this function; _run_qt reuses it
-    from desktop.ui.system.single_instance import LinkAwareApplication
-
-    _early_app = QApplication.instance() or LinkAwareApplication([sys.argv[0]])
-    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your settings file {exc.path} cannot be used.")
-    box.setInformativeText("\n".join(exc.problems[:10]) + "\n\nStart with default settings? A copy of the file "
-                           "is kept next to it, so nothing you wrote is lost.")
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def _application() -> QApplication:
@@ -180,7 +50,10 @@ def _application() -> QApplication:
     return app
 
 
-def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
+def run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str], *, early_quit: EarlyQuit,
+           early_app: object = None) -> int:
+    """Run the phone until it is asked to quit; the exit status. ``early_quit`` holds the quit signals that came
+    during start-up; ``early_app`` is the QApplication the settings question made, if it asked one."""
     options = loaded.options
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 
@@ -190,6 +63,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
     warn_if_the_binding_loses_references()
     app = _application()
+    assert early_app is None or early_app is app  # the settings question's application is the one
     extra_ca = extra_ca_file(os.environ)
     from desktop.ui.system.first_loop import FirstLoop
 
@@ -200,7 +74,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
     window = controller.window
     app.setQuitOnLastWindowClosed(False)  # the tray keeps the app; quitting goes through quit_requested
     accept_links(app, options.data_dir, controller, controller.handle_forwarded, controller.run_command)
-    quit_now: Callable[[], bool] = _asked_early
+    quit_now: Callable[[], bool] = early_quit.asked
     start_held: Callable[[], None] = _nothing
     if window.service_user is None:
         first.watch(window.bridge.message_received, controller.quit_requested)
@@ -208,7 +82,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
         controller.start(window)
         window.errors.install_excepthook()
         # Qt's own loop until the widget has spoken: nothing before needs asyncio (first_loop.py).
-        first.run(asked_to_quit=_asked_early)
+        first.run(asked_to_quit=early_quit.asked)
         if first.ended_because is None:
             from desktop.ui.system.display_connection import stop_at_once
 
@@ -248,7 +122,7 @@ def _run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str]) -> int:
 
 def _run_until_quit(app: QApplication, loop: qasync.QEventLoop, quit_requested: SignalInstance,
                     shutdown: Callable[[], Coroutine[Any, Any, None]], *,
-                    quit_now: Callable[[], bool] = _asked_early) -> int:
+                    quit_now: Callable[[], bool]) -> int:
     """Run the event loop until the app is asked to quit (``quit_requested``, SIGTERM, SIGINT, SIGHUP; at once
     with ``quit_now``: asked while the widget loaded), then ``shutdown`` on it; the exit status."""
     import asyncio

@@ -29,7 +29,8 @@ from desktop.ui.system.after_start import AfterStart, release_garbage_collector
 from desktop.ui.system.first_loop import Hold, never_held
 from desktop.ui.system.notifier import Notifier
 from desktop.ui.system.tray import AppTray
-from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.assembly import open_window
+from desktop.ui.window.phone_window import PhoneWindow
 
 log = logging.getLogger("desktop.ui")
 
@@ -59,7 +60,7 @@ class AppController(QObject):
         self._extra_ca_file = extra_ca_file
         self._profiles: dict[str, QWebEngineProfile] = {}
         self.settings_path = loaded.settings_path
-        self.window: MainWindow = self._open(loaded)
+        self.window: PhoneWindow = self._open(loaded)
         self.window.placement.restore()
 
     def _profile(self, options: LaunchOptions) -> QWebEngineProfile:
@@ -71,18 +72,18 @@ class AppController(QObject):
             self._profiles[options.profile_name].setNotificationPresenter(self.notifier.present_web_notification)
         return self._profiles[options.profile_name]
 
-    def _open(self, loaded: LoadedSettings) -> MainWindow:
-        window = MainWindow(loaded.options, self._profile(loaded.options), log_path=self._log_path,
-                            resolution=loaded.resolution, notices=loaded.notices,
-                            extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path,
-                            tray=self.tray, notifier=self.notifier, hold=self._hold)
+    def _open(self, loaded: LoadedSettings) -> PhoneWindow:
+        window = open_window(loaded.options, self._profile(loaded.options), log_path=self._log_path,
+                             resolution=loaded.resolution, notices=loaded.notices,
+                             extra_ca_file=self._extra_ca_file, settings_path=loaded.settings_path,
+                             tray=self.tray, notifier=self.notifier, hold=self._hold)
         window.quit_requested.connect(self.quit_requested)
         window.switch_requested.connect(self.switch)
         window.state_changed.connect(self.tray.update)
         self.tray.set_window(window)
         return window
 
-    def start(self, window: MainWindow, *, first: bool = True) -> None:
+    def start(self, window: PhoneWindow, *, first: bool = True) -> None:
         """Everything after the first load: secret modes, showing the window, and once the widget is up the
         sign-in service (on the first start also Python's garbage collector; see ``after_start``)."""
         after_start = AfterStart(window.bridge.message_received, window)

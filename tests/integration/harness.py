@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.options import parse_settings
 from desktop.core.settings import NO_POLICY, Layer, Policy
 from desktop.ui.phone.profile import create_profile
-from desktop.ui.window.main_window import MainWindow
+from desktop.ui.window.assembly import open_window
+from desktop.ui.window.phone_window import PhoneWindow
 
 T = TypeVar("T")
 MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
@@ -49,15 +50,15 @@ class AppUnderTest:
         # profile object with the same storage.
         self.profile = profile or create_profile(self.options.profile_name, self.options.data_dir, qapp,
                                                  extra_ca_file=ca_file, memory_cache=self.options.auth_mode != "pkce")
-        self.window = MainWindow(self.options, self.profile, log_path=str(data_dir / "test.log"),
-                                 resolution=resolution, extra_ca_file=ca_file, settings_path=settings_path)
+        self.window = open_window(self.options, self.profile, log_path=str(data_dir / "test.log"),
+                                  resolution=resolution, extra_ca_file=ca_file, settings_path=settings_path)
         self.messages: list[dict[str, Any]] = []
         self.window.bridge.message_received.connect(self.messages.append)
         self.loaded: list[bool] = []
         self.window.page.loadFinished.connect(self.loaded.append)
 
     @classmethod
-    def attach(cls, window: MainWindow) -> AppUnderTest:
+    def attach(cls, window: PhoneWindow) -> AppUnderTest:
         """Drive a window the app built itself (e.g. after an environment switch)."""
         app = cls.__new__(cls)
         app.options, app.window, app.profile = window.options, window, window.profile

@@ -138,7 +138,8 @@ def test_closing_without_a_tray_quits_and_with_one_hides(run_app) -> None:
         await wait_until(lambda: window.notifier.delivered, what="the notice")
         assert window.notifier.delivered[-1][1].kind == "app" and "keeps running in the tray" in \
             window.notifier.delivered[-1][1].body
-        assert window.tray.first_close_notice(window) is False  # said once, never again
+        # Said once, never again.
+        assert window.tray.first_close_notice(window.options.data_dir, window.notifier) is False
         window.tray.quit_requested.connect(lambda: quits.append(True))
         window.tray.menu.actions()[-1].trigger()  # the tray's Quit
         assert quits == [True]

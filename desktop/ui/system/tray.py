@@ -24,6 +24,8 @@ from desktop.services.app_state import TRAY_NOTICE_SHOWN, AppState
 from desktop.ui.system.tray_menu import PhoneMenu, presence_line
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop.core.options import LaunchOptions
     from desktop.core.widget_status import WidgetStatus
     from desktop.ui.phone.calls import CallMonitor
@@ -44,8 +46,6 @@ class TrayShell(Protocol):
     def status(self) -> WidgetStatus: ...
     @property
     def signed_in(self) -> bool | None: ...
-    @property
-    def notifier(self) -> Notifications: ...
     def isVisible(self) -> bool: ...  # noqa: N802 - Qt's name
     def isMinimized(self) -> bool: ...  # noqa: N802 - Qt's name
 
@@ -126,12 +126,12 @@ class AppTray(QObject):
             self._icon_state = shown_state
             self.icon.setIcon(state_icon(*shown_state))
 
-    def first_close_notice(self, window: TrayShell) -> bool:
+    def first_close_notice(self, data_dir: Path, notifier: Notifications) -> bool:
         """The first time ever the window closes to the tray, say so (once per data folder)."""
-        state = AppState(window.options.data_dir / "state.json")
+        state = AppState(data_dir / "state.json")
         if self.icon is None or state.has(TRAY_NOTICE_SHOWN, "all"):
             return False
-        window.notifier.notify(Notification("app", APP_NAME, TRAY_NOTICE))
+        notifier.notify(Notification("app", APP_NAME, TRAY_NOTICE))
         try:
             state.set(TRAY_NOTICE_SHOWN, "all", True)
         except OSError as exc:
