@@ -41,6 +41,8 @@ STEPS = ("creating a user namespace", "mapping the user's ids into it",
 #: The .deb's profile (packaging/build_deb.py installs it from PACKAGED_PROFILE where AppArmor can parse it).
 PROFILE = "/etc/apparmor.d/embeddable-desktop"
 PACKAGED_PROFILE = "/usr/share/embeddable-desktop/apparmor/embeddable-desktop"
+#: Where the packages put the bundle: the programs the profile is for.
+INSTALL_DIR = "/opt/embeddable-desktop"
 APPARMOR_RESTRICTION = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 SETTING = "allow_no_sandbox"
 
@@ -115,11 +117,12 @@ def _read(path: str) -> str:
 
 def the_fix(program: str, read: Callable[[str], str] = _read, exists: Callable[[str], bool] = os.path.exists) -> str:
     """What the person (or IT) can do about it, for this program and this system, in a few words."""
+    packaged = os.path.realpath(program).startswith(INSTALL_DIR + "/")
     if read(APPARMOR_RESTRICTION) == "1":
-        if exists(PROFILE):
+        if packaged and exists(PROFILE):
             return f"AppArmor restricts user namespaces and the app's profile {PROFILE} is not loaded: load it " \
                    f"with 'sudo apparmor_parser -r {PROFILE}'"
-        if exists(PACKAGED_PROFILE):
+        if packaged and exists(PACKAGED_PROFILE):
             return "AppArmor restricts user namespaces to programs with a profile: install the app's with " \
                    f"'sudo cp {PACKAGED_PROFILE} /etc/apparmor.d/ && sudo apparmor_parser -r {PROFILE}'"
         return "AppArmor restricts user namespaces to programs with a profile: give " \
@@ -154,6 +157,5 @@ def preflight(environ: MutableMapping[str, str], *, running_as_root: bool, allow
                     "sandboxed: %s", problem, SETTING, fix)
         return None
     return (f"Chromium's sandbox cannot start: {problem}. {fix}; or run without the sandbox: "
-            f"embeddable-desktop config set {SETTING} true (IT can set or lock "
-            f"{SETTING} by policy)")
+            f"embeddable-desktop config set {SETTING} true (IT can set or lock {SETTING} by policy)")
 

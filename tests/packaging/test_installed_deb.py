@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.services.sandbox_preflight import PACKAGED_PROFILE, PROFILE
 from tests.e2e.test_app_process import (  # noqa: F401 - the same scenarios, run against the installed app
     Running,
     setup,
@@ -36,9 +37,12 @@ from tests.e2e.test_remote_commands import (  # noqa: F401 - 'embeddable-desktop
     test_a_signed_out_phone_says_so,
     test_answer_a_ringing_call_from_another_process,
 )
-from tests.integration.conftest import CLIENT_ID
+from tests.e2e.test_sandboxed import (  # noqa: F401 - a person (not root) runs the installed phone, sandboxed
+    person,
+    test_a_person_s_phone_signs_in_with_chromium_s_sandbox,
+)
 from tests.packaging.conftest import Built
-from tests.support.processes import command_line, tree_pids, unsandboxed_zygotes
+from tests.packaging.test_apparmor import parser_version
 from tests.support.requirements import require
 from tests.support.xvfb import screenshot, virtual_screen
 
@@ -142,47 +146,13 @@ def test_the_installed_phone_shows_on_an_x11_screen(installed: list[str], setup,
                 app.proc.kill()
 
 
-def test_an_ordinary_user_runs_the_installed_phone_in_chromium_s_sandbox(installed: list[str], setup,  # noqa: F811
-                                                                         tmp_path: Path) -> None:
-    """Everything else here runs as root, where Chromium has no sandbox. A person's phone is sandboxed: a throwaway
-    user starts the installed app on an X screen; the widget loads and runs in a sandboxed renderer, with one
-    zygote (the tuning drops the unsandboxed one), and the app quits cleanly on SIGTERM."""
-    require(shutil.which("setpriv") is not None and shutil.which("useradd") is not None, "util-linux and passwd")
-    platform, ca, _ = setup
-    user = f"ed-sandbox-{os.getpid()}"
-    subprocess.run(["useradd", "--create-home", user], check=True, capture_output=True, timeout=60)
-    # A folder the user owns, outside pytest's root-only temp folder: the data folder and the stand-ins' CA.
-    home = Path("/home") / user
-    data = home / "data"
-    try:
-        (home / "ca.pem").write_bytes(ca.read_bytes())
-        shutil.chown(home / "ca.pem", user)
-        with virtual_screen() as display:
-            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "DISPLAY": display,
-                   "QT_QPA_PLATFORM": "xcb", "EMBEDDABLE_DESKTOP_EXTRA_CA_CERTS": str(home / "ca.pem"),
-                   "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/embeddable-desktop-tests-bus"}
-            # setpriv execs the app as the user (no process in between, so SIGTERM reaches the app itself).
-            argv = [f"--reuid={user}", f"--regid={user}", "--init-groups", "--", str(INSTALLED), "--env", "custom",
-                    "--app-server", platform.origin, "--client-id", CLIENT_ID, "--widget-url", platform.widget_url,
-                    "--data-dir", str(data)]
-            setpriv = Path(shutil.which("setpriv") or "setpriv")
-            app = Running(setpriv, argv, env, data / "logs" / "embeddable-desktop.log")
-            try:
-                app.wait_for("widget login status: signed out", timeout=90)
-                commands = [command_line(pid) for pid in tree_pids(app.proc.pid)]
-                chromium = [words for words in commands if any(w.startswith("--type=") for w in words)]
-                assert any("--type=renderer" in w or "--type=zygote" in w for w in chromium), commands
-                assert not [words for words in chromium if "--no-sandbox" in words], "Chromium ran unsandboxed"
-                assert unsandboxed_zygotes(app.proc.pid) == 0
-                assert screenshot(display, tmp_path / "sandboxed.png") > 20, "the screen is blank"
-                assert app.terminate() == 0
-                assert "Embeddable Desktop stopped" in app.log()
-            finally:
-                if app.proc.poll() is None:
-                    app.proc.kill()
-    finally:
-        subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True, timeout=30)
-        subprocess.run(["userdel", "--remove", user], capture_output=True, timeout=60)
+def test_the_apparmor_profile_is_installed_only_where_this_system_s_apparmor_can_read_it(installed: list[str]) -> None:
+    """Debian 12's AppArmor (3.0) cannot parse the profile: apparmor.service would fail at boot if it were in
+    /etc/apparmor.d. Where the parser is 4.0 or later (Ubuntu 24.04) the postinst must have put it there."""
+    assert PACKAGED_PROFILE in installed and PROFILE not in installed  # the postinst's, not dpkg's
+    require(shutil.which("apparmor_parser") is not None or Path("/sbin/apparmor_parser").exists(),
+            "apparmor_parser is missing (package apparmor)")
+    assert Path(PROFILE).exists() == (parser_version() >= (4, 0))
 
 
 def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list[str], tmp_path: Path) -> None:
@@ -209,7 +179,7 @@ def test_purge_removes_every_installed_file_and_keeps_users_data(installed: list
         assert subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True).returncode != 0
         left = [path for path in installed if Path(path).is_file() or Path(path).is_symlink()]
         assert not left, left[:10]
-        assert not Path("/opt/embeddable-desktop").exists() and not INSTALLED.exists()
+        assert not Path("/opt/embeddable-desktop").exists() and not INSTALLED.exists() and not Path(PROFILE).exists()
         assert {str(folder): _digests(folder) for folder in written} == before
         assert all(len(files) >= 1 for files in before.values())
     finally:

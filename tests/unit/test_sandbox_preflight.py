@@ -40,7 +40,7 @@ def never_called() -> str | None:
 def test_the_check_agrees_with_util_linux_unshare_on_this_machine() -> None:
     unshare = shutil.which("unshare")
     assert unshare, "util-linux's unshare"
-    works = subprocess.run([unshare, "--user", "--map-current-user", "--pid", "--net", "--fork", "true"],
+    works = subprocess.run([unshare, "--user", "--map-root-user", "--pid", "--net", "--fork", "true"],
                            capture_output=True, timeout=30).returncode == 0
     problem = namespace_problem()
     assert (problem is None) == works, problem
@@ -136,11 +136,13 @@ def test_the_fix_fits_the_system_and_the_installation() -> None:
         files = {APPARMOR_RESTRICTION: restricted, "/proc/sys/user/max_user_namespaces": "0" if not restricted else ""}
         return (lambda path: files.get(path, "")), (lambda path: path in present)
 
+    bundle = "/opt/embeddable-desktop/embeddable-desktop"
     read, exists = system("1", PROFILE, PACKAGED_PROFILE)
-    assert f"sudo apparmor_parser -r {PROFILE}" in the_fix("/opt/embeddable-desktop/embeddable-desktop", read, exists)
+    assert f"sudo apparmor_parser -r {PROFILE}" in the_fix(bundle, read, exists)
     read, exists = system("1", PACKAGED_PROFILE)
-    assert f"sudo cp {PACKAGED_PROFILE} /etc/apparmor.d/" in the_fix("/usr/bin/embeddable-desktop", read, exists)
-    read, exists = system("1")  # pip: name the program that needs a profile
+    assert f"sudo cp {PACKAGED_PROFILE} /etc/apparmor.d/" in the_fix(bundle, read, exists)
+    # pip (even with the package installed too): name the program that needs a profile
+    read, exists = system("1", PROFILE, PACKAGED_PROFILE)
     assert f"give {os.path.realpath(sys.executable)} one that allows userns" in the_fix(sys.executable, read, exists)
     read, exists = system("")
     assert "user.max_user_namespaces is 0" in the_fix(sys.executable, read, exists)
