@@ -30,6 +30,7 @@ import logging
 import sys
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from desktop.services.compile_cache import compiled_once
 from desktop.services.trusted_cache import StartupCache
@@ -38,11 +39,35 @@ log = logging.getLogger("desktop")
 _HOOK = "_mod_uses_pyside"
 
 
+#: (cache, recorder) of the import the packaged app's runtime hook made (:func:`import_pyside_early`).
+_imported_early: list[tuple[StartupCache, Any]] = []
+
+
+def import_pyside_early(cache: StartupCache) -> None:
+    """``import PySide6`` served from the bundle's ``cache``, for the packaged app's runtime hook
+    (packaging/pyinstaller/rthook_startup_cache.py): PyInstaller's own PySide6 hook imports it before the app's
+    code runs, and the app's log does not exist yet (:func:`import_pyside` logs it). A failure is left for
+    :func:`import_pyside` to meet again and explain."""
+    try:
+        with compiled_once(cache) as recorder:
+            import PySide6  # noqa: F401, PLC0415 - the point of this function
+    except Exception:  # noqa: BLE001 - the app's own import says what is wrong, in one line
+        return
+    _imported_early.append((cache, recorder))
+
+
 def import_pyside(cache: StartupCache | None) -> None:
     """``import PySide6`` with what it compiles served from, or kept in, ``cache`` (None: a plain import, nothing
-    read or written), then :func:`plain_imports`. Raises ImportError as the plain import would."""
-    with compiled_once(cache) if cache is not None else contextlib.nullcontext() as recorder:
-        import PySide6  # noqa: F401, PLC0415 - the point of this function
+    read or written), then :func:`plain_imports`. Raises ImportError as the plain import would.
+
+    In the packaged app PySide6 was imported from the bundle's cache before (:func:`import_pyside_early`): that
+    file is part of the installation, as the bundle's compiled Python is, so it was used whatever ``cache`` is."""
+    recorder: Any = None
+    if _imported_early:
+        cache, recorder = _imported_early[0]
+    else:
+        with compiled_once(cache) if cache is not None else contextlib.nullcontext() as recorder:
+            import PySide6  # noqa: F401, PLC0415 - the point of this function
     if cache is not None and recorder is not None:
         if recorder.compiled:
             kept = "kept for the next start" if recorder.not_kept is None else f"not kept ({recorder.not_kept})"

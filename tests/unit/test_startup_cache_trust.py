@@ -3,7 +3,7 @@
 Real files, links and permissions in the test's own folder, which plays the person's cache home: a link planted
 at the file's name or at the name being written, a folder in the chain that others may write, and files or
 folders owned by another uid (a chown as root; as any user, the app running as a uid that is not the files').
-And the packaged app: its bundled file is read, and nothing is ever written.
+The packaged app's own file: tests/unit/test_packaged_startup_cache.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from desktop.services.trusted_cache import BUNDLED_NAME, StartupCache, startup_cache
+from desktop.services.trusted_cache import StartupCache, startup_cache
 from tests.support.requirements import require
 from tests.support.startup_cache import SOURCE, answer, cache_in, load, run_import, store
 
@@ -226,49 +226,3 @@ def test_a_pip_install_keeps_one_file_per_installation_in_the_persons_cache_fold
     assert here.file.is_relative_to(here.root) and not here.bundled
     assert here.file.parent == other.file.parent and here.file != other.file
     assert sys.implementation.cache_tag in here.file.name
-
-
-@pytest.fixture
-def packaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A frozen app (PyInstaller sets sys.frozen and sys._MEIPASS), and an empty cache home: (bundle, cache home)."""
-    bundle, home = tmp_path / "bundle", tmp_path / "empty-cache-home"
-    bundle.mkdir(mode=0o755)
-    home.mkdir(mode=0o700)
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    return bundle, home
-
-
-def test_the_packaged_app_reads_its_bundled_file_and_writes_nothing(packaged: tuple[Path, Path]) -> None:
-    bundle, home = packaged
-    cache = startup_cache()
-    assert cache.bundled and cache.file == Path(os.path.realpath(bundle / BUNDLED_NAME))
-    code, _, recorder = run_import(cache)  # a bundle built without the file: compiled, and nothing written
-    assert recorder.compiled == 2 and recorder.not_kept == "the packaged app keeps no code it compiles"
-    run_import(StartupCache(file=cache.file, root=cache.file.parent))  # as the package build makes it
-    cache.file.chmod(0o644)
-    made = cache.file.read_bytes()
-    code, _, recorder = run_import(cache)
-    assert recorder.served == 2 and recorder.compiled == 0 and answer(code) == 42
-    assert cache.file.read_bytes() == made and sorted(os.listdir(bundle)) == [BUNDLED_NAME]
-    assert not list(home.iterdir())  # nothing in the person's cache folder
-
-
-@POSIX_ONLY
-def test_the_bundled_file_may_be_roots_and_never_anyone_elses(packaged: tuple[Path, Path],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = startup_cache()
-    run_import(StartupCache(file=cache.file, root=cache.file.parent))  # as the package build makes it
-    cache.file.chmod(0o644)
-    owner = os.getuid()
-    assert run_import(cache)[2].served == 2  # the person's own (a bundle they unpacked)
-    if owner == 0:  # installed by root, run by a person: root's file is the installation's
-        monkeypatch.setattr(os, "getuid", lambda: 4242)
-        assert run_import(cache)[2].served == 2
-        monkeypatch.setattr(os, "getuid", lambda: owner)
-        os.chown(cache.file, ANOTHER_UID, ANOTHER_UID)
-        assert run_import(cache)[2].served == 0
-        os.chown(cache.file, 0, 0)
-    cache.file.chmod(0o664)
-    assert run_import(cache)[2].served == 0
