@@ -1,8 +1,8 @@
 """Command-line entry point: ``embeddable-desktop`` and ``python -m desktop``.
 
-``embeddable-desktop config ...``, ``secrets ...``, ``diagnose`` and the other verbs of :data:`desktop.cli.VERBS` are
-terminal tools that never start the window (the verb may come after global options such as ``--data-dir``);
-anything else starts the app.
+``embeddable-desktop config ...``, ``secrets ...``, ``diagnose`` and the other verbs of
+:data:`desktop.core.verbs.VERBS` are terminal tools that never start the window (the verb may come after global
+options such as ``--data-dir``); anything else starts the app.
 """
 
 import gc
@@ -10,6 +10,7 @@ import os
 import sys
 
 from desktop import cli
+from desktop.core.verbs import split_command
 
 
 def main() -> int:
@@ -23,7 +24,7 @@ def main() -> int:
 
 
 def _dispatch() -> int:
-    invocation = cli.split_command(sys.argv[1:])
+    invocation = split_command(sys.argv[1:])
     argv = invocation.argv
     if invocation.verb is not None:
         return cli.run(invocation.verb, argv)  # a terminal tool: no window

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.cli import verbs_help
 from desktop.core.settings_schema import (
     DEFAULT_REDIRECT_PORT,
     DEFAULT_WIDGET_URL,
@@ -15,6 +14,7 @@ from desktop.core.settings_schema import (
     GLOBAL_SETTINGS,
     env_key,
 )
+from desktop.core.verbs import verbs_help
 
 
 def settings_help() -> str:

@@ -1,6 +1,6 @@
 """The command line a newcomer types: global options before or after the verb, ``--help`` names the verbs,
-``secrets`` reads the environments of the ``--data-dir`` it is given; one table of verbs (desktop.cli.VERBS) drives
-both the dispatch and ``--help``. Pure splitting plus the real command."""
+``secrets`` reads the environments of the ``--data-dir`` it is given; one table of verbs
+(desktop.core.verbs.VERBS) drives both the dispatch and ``--help``. Pure splitting plus the real command."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 
 from desktop import cli
 from desktop.__main__ import main as entry_point
-from desktop.cli import VERBS, Invocation, Verb, split_command
 from desktop.core.app_parser import build_parser
+from desktop.core.verbs import VERBS, Invocation, Verb, split_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
