@@ -89,14 +89,14 @@ def exchange(name: str, message: dict[str, object]) -> str:
         if (uid := private_socket.peer_uid(link)) != os.getuid():
             raise NotYours(f"{name} is served by another user (uid {uid})")
         link.settimeout(REPLY_SECONDS)
-        link.sendall(data)
         reply = b""
         try:
+            link.sendall(data)
             while not reply.endswith(b"\n") and (chunk := link.recv(4096)):
                 reply += chunk
         except TimeoutError:
             return "error the running phone did not answer in time"
-        except ConnectionError:  # it closed the connection without an answer (a refused peer, a crash)
+        except ConnectionError:  # it closed the connection unanswered (a refused peer, a crash), maybe mid-send
             pass
     return reply.decode(errors="replace").strip()
 
