@@ -6,9 +6,11 @@ clock so far off that sign-in fails. Each step runs under its own time limit, so
 not minutes; the step that fails names itself and the later ones say they were skipped. Network trouble never
 raises: every outcome is a :class:`~desktop.core.findings.Finding`.
 
-DNS and TCP are probed directly (against the proxy when there is one). TLS and HTTP run through httpx with exactly
-the proxy reported, because through a proxy TLS happens inside the CONNECT tunnel; httpcore's ``trace`` extension
-gives each phase its own limit, times the handshake apart from the request and says which phase hung.
+The proxy is the app's own decision (:mod:`desktop.services.proxy_decision`), the one its requests follow: the
+report names the route it gives the URL. DNS and TCP are probed directly (against the proxy when there is one).
+TLS and HTTP run through httpx with exactly that proxy (``proxy=``, ``trust_env=False``), because through a proxy
+TLS happens inside the CONNECT tunnel; httpcore's ``trace`` extension gives each phase its own limit, times the
+handshake apart from the request and says which phase hung.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import contextlib
 import socket
 import ssl
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import field, replace
 from datetime import UTC, datetime
 
@@ -29,7 +31,8 @@ from desktop.core.findings import Finding, Status
 from desktop.core.records import record
 from desktop.diagnostics.describe import describe_certificate, describe_clock, describe_dns_error, describe_failure
 from desktop.diagnostics.phases import Tracer
-from desktop.diagnostics.proxies import ProxyChoice, choose_proxy, display_url, mask_proxy, scrub, url_secrets
+from desktop.diagnostics.shown_text import display_url, scrub, url_secrets
+from desktop.services.proxy_decision import ProxyDecision, ProxyRoute, ProxySettingsError, mask_proxy
 
 STEPS = ("proxy", "dns", "tcp", "tls", "http", "clock")
 #: TLS and HTTP together (a phase each, plus up to five redirects) never take longer than this many limits, so a
@@ -58,12 +61,12 @@ class _Report:
             self.failed = name
 
 
-async def probe_endpoint(label: str, url: str, *, timeout: float = 4.0, verify: ssl.SSLContext | bool = True,
-                         proxy_env: Mapping[str, str] | None = None) -> list[Finding]:
+async def probe_endpoint(label: str, url: str, *, decision: ProxyDecision, timeout: float = 4.0,
+                         verify: ssl.SSLContext | bool = True) -> list[Finding]:
     """Findings for *url* in section *label*: proxy, dns, tcp, tls (https only), http and clock.
 
+    *decision* routes the URL (the app's: :func:`~desktop.services.proxy_decision.app_proxy_decision`).
     *verify* is httpx's: True for its usual trust (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), or a context.
-    *proxy_env* replaces the environment the proxy is chosen from (for tests); None reads what httpx reads.
     """
     secrets = url_secrets(url)
     report = _Report(scrub(label, secrets), timeout, verify)
@@ -74,12 +77,12 @@ async def probe_endpoint(label: str, url: str, *, timeout: float = 4.0, verify: 
     if target is None or target.scheme not in ("http", "https") or not target.host:
         report.add("url", Status.FAILED, f"not an http(s) URL: {display_url(url)}")
         return _scrubbed(report, secrets)
-    chosen = _choose_proxy(report, target, url, proxy_env)
+    chosen = _choose_proxy(report, target, decision)
     if chosen is not None:
-        choice, client = chosen
-        secrets += choice.secrets()
+        route, client = chosen
+        secrets += route.secrets()
         async with client:
-            await _probe_network(report, client, target, choice)
+            await _probe_network(report, client, target, route)
     done = {finding.name for finding in report.findings}
     skipped = f"skipped: {report.failed or 'an earlier step'} failed"
     for name in STEPS:
@@ -88,11 +91,11 @@ async def probe_endpoint(label: str, url: str, *, timeout: float = 4.0, verify: 
     return _scrubbed(report, secrets)
 
 
-async def probe_all(targets: Sequence[tuple[str, str]], *, timeout: float = 4.0, verify: ssl.SSLContext | bool = True,
-                    proxy_env: Mapping[str, str] | None = None) -> list[Finding]:
+async def probe_all(targets: Sequence[tuple[str, str]], *, decision: ProxyDecision, timeout: float = 4.0,
+                    verify: ssl.SSLContext | bool = True) -> list[Finding]:
     """:func:`probe_endpoint` for each (label, url) at the same time; the findings in the order of *targets*."""
     results = await asyncio.gather(
-        *(probe_endpoint(label, url, timeout=timeout, verify=verify, proxy_env=proxy_env) for label, url in targets),
+        *(probe_endpoint(label, url, decision=decision, timeout=timeout, verify=verify) for label, url in targets),
         return_exceptions=True)
     findings: list[Finding] = []
     for (label, url), result in zip(targets, results, strict=True):
@@ -107,48 +110,48 @@ async def probe_all(targets: Sequence[tuple[str, str]], *, timeout: float = 4.0,
     return findings
 
 
-def _client(choice: ProxyChoice, verify: ssl.SSLContext | bool, timeout: float) -> httpx.AsyncClient:
-    # trust_env=False: the proxy is the one just chosen and reported, not re-read from os.environ (which proxy_env
-    # may override). The CA variables still count, through the context built the way httpx's default builds it.
+def _client(route: ProxyRoute, verify: ssl.SSLContext | bool, timeout: float) -> httpx.AsyncClient:
+    # trust_env=False: the proxy is the route just reported, not httpx's own reading of os.environ. Redirects keep
+    # it. The CA variables still count for verify=True, through the context built the way httpx's default builds it.
     context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
-    return httpx.AsyncClient(verify=context, proxy=choice.url, trust_env=False, timeout=timeout,
+    return httpx.AsyncClient(verify=context, proxy=route.proxy, trust_env=False, timeout=timeout,
                              follow_redirects=True, max_redirects=_MAX_REDIRECTS,
                              headers={"User-Agent": _USER_AGENT})
 
 
-def _choose_proxy(report: _Report, target: httpx.URL, url: str,
-                  proxy_env: Mapping[str, str] | None) -> tuple[ProxyChoice, httpx.AsyncClient] | None:
-    """The proxy finding, and the client that uses that proxy; None when httpx could not use the settings."""
+def _choose_proxy(report: _Report, target: httpx.URL,
+                  decision: ProxyDecision) -> tuple[ProxyRoute, httpx.AsyncClient] | None:
+    """The proxy finding, and the client that uses that proxy; None when the settings cannot be used."""
     started = time.perf_counter()
     try:
-        choice = choose_proxy(url, proxy_env)
-    except ValueError as exc:
+        route = decision.route(target)
+    except ProxySettingsError as exc:
         report.add("proxy", Status.FAILED, str(exc), started)
         return None
     ended = time.perf_counter()
     try:
-        client = _client(choice, report.verify, report.timeout)
+        client = _client(route, report.verify, report.timeout)
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # e.g. an ftp:// proxy, or socks without socksio
-        shown = "" if choice.url is None else f"{mask_proxy(choice.url)} (from {choice.source}): "
+        shown = "" if route.proxy is None else f"{mask_proxy(route.proxy)} (from {route.source}): "
         report.add("proxy", Status.FAILED, f"{shown}httpx cannot use this proxy: {exc}", started, ended)
         return None
     except OSError as exc:  # SSL_CERT_FILE or SSL_CERT_DIR names something unreadable
-        report.add("proxy", Status.INFO, choice.describe(target.host), started, ended)
+        report.add("proxy", Status.INFO, route.describe(target.host), started, ended)
         report.add("setup", Status.FAILED, f"cannot load the certificates to trust: {exc}")
         return None
-    report.add("proxy", Status.INFO, choice.describe(target.host), started, ended)
-    return choice, client
+    report.add("proxy", Status.INFO, route.describe(target.host), started, ended)
+    return route, client
 
 
-async def _probe_network(report: _Report, client: httpx.AsyncClient, target: httpx.URL, choice: ProxyChoice) -> None:
-    if choice.url is None:
+async def _probe_network(report: _Report, client: httpx.AsyncClient, target: httpx.URL, route: ProxyRoute) -> None:
+    if route.proxy is None:
         host, port, whose = target.host, target.port or _DEFAULT_PORTS[target.scheme], target.host
     else:
-        proxy = httpx.URL(choice.url)
+        proxy = httpx.URL(route.proxy)
         host, port = proxy.host, proxy.port or _DEFAULT_PORTS.get(proxy.scheme, 80)
         whose = f"proxy {host}"
     address = await _dns(report, host, port, whose)
-    if address is not None and await _tcp(report, address, port, "the proxy" if choice.url else ""):
+    if address is not None and await _tcp(report, address, port, "the proxy" if route.proxy else ""):
         await _tls_and_http(report, client, target)
 
 

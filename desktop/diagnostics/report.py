@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 from desktop import APP_NAME
 from desktop.core.findings import Finding, Status, render_report
 from desktop.core.options import LaunchOptions
-from desktop.core.proxy import proxy_environment
 from desktop.core.records import record
 from desktop.core.settings import Resolution
 from desktop.diagnostics import machine, setup
 from desktop.diagnostics.network import probe_all
 from desktop.services.logs import redact
+from desktop.services.proxy_decision import app_proxy_decision
 from desktop.services.tls_trust import trust_context
 
 log = logging.getLogger("desktop.diagnose")
@@ -90,8 +90,8 @@ async def collect(subject: Subject, *, timeout: float = DEFAULT_TIMEOUT) -> list
     targets = _targets(subject)
     if targets:
         verify = trust_context(subject.extra_ca_file)
-        proxies = proxy_environment(subject.proxy)
-        checks.append(("network", lambda: probe_all(targets, timeout=timeout, verify=verify, proxy_env=proxies)))
+        decision = app_proxy_decision(subject.proxy)  # the one the app's own requests follow
+        checks.append(("network", lambda: probe_all(targets, decision=decision, timeout=timeout, verify=verify)))
     checks += [("data folders", _in_thread(lambda: setup.folder_sizes(subject.data_dir))),
                ("log", _in_thread(lambda: setup.recent_problems(subject.log_file)))]
     # The network probes bound themselves (a few steps of `timeout` each); the rest get one limit, plus slack.

@@ -34,8 +34,11 @@ _MIN_SCRUBBED = 4  # replacing a 1-character "secret" everywhere would only garb
 
 
 async def check_jwt(app_server: str, client_id: str, client_secret: str, jwt: str, *, context: AuthContext,
-                    client: httpx.AsyncClient | None = None, timeout: float = 15.0) -> None:
+                    client: httpx.AsyncClient, timeout: float = 15.0) -> None:
     """Sign in once with the JWT grant, then revoke the token; return only if the widget's login will work.
+
+    *client* is the caller's, with the app's trust and proxy decision
+    (:func:`desktop.services.tls_trust.app_http_client`); the check never makes one that reads the proxy itself.
 
     Raises:
         AuthConfigError: a setting or the app registration is wrong (the message names which).
@@ -52,27 +55,22 @@ async def check_jwt(app_server: str, client_id: str, client_secret: str, jwt: st
                               environment=context.environment, setting=context.jwt_from)
     base = app_server.rstrip("/")
     auth = httpx.BasicAuth(client_id, client_secret)  # the SDK's Basic base64(id:secret), no secret in the body
-    http = client if client is not None else httpx.AsyncClient()
     try:
-        try:
-            response = await _post(http, base + TOKEN_PATH, {"grant_type": JWT_BEARER_GRANT_TYPE, "assertion": jwt},
-                                   auth, timeout)
-        except httpx.RequestError as exc:
-            raise _unreachable(exc, context, timeout) from None
-        if response.status_code != 200:
-            body = _scrub(response.text, (client_secret, jwt))
-            raise explain_oauth_error(response.status_code, body, context,
-                                      retry_after=response.headers.get("Retry-After"))
-        token = _access_token(response)
-        if token is None:
-            raise OAuthFailure(f"{context.subject} answered the JWT sign-in without an access token.",
-                               help_hint=f"Check that {context.app_server_from} names a RingCentral platform.",
-                               environment=context.environment, status=200, setting=context.app_server_from)
-        log.info("JWT check: %s accepted client id %s and the JWT", context.where, client_id)
-        await _revoke(http, base + REVOKE_PATH, token, auth, timeout=timeout, context=context)
-    finally:
-        if client is None:
-            await http.aclose()
+        response = await _post(client, base + TOKEN_PATH, {"grant_type": JWT_BEARER_GRANT_TYPE, "assertion": jwt},
+                               auth, timeout)
+    except httpx.RequestError as exc:
+        raise _unreachable(exc, context, timeout) from None
+    if response.status_code != 200:
+        body = _scrub(response.text, (client_secret, jwt))
+        raise explain_oauth_error(response.status_code, body, context,
+                                  retry_after=response.headers.get("Retry-After"))
+    token = _access_token(response)
+    if token is None:
+        raise OAuthFailure(f"{context.subject} answered the JWT sign-in without an access token.",
+                           help_hint=f"Check that {context.app_server_from} names a RingCentral platform.",
+                           environment=context.environment, status=200, setting=context.app_server_from)
+    log.info("JWT check: %s accepted client id %s and the JWT", context.where, client_id)
+    await _revoke(client, base + REVOKE_PATH, token, auth, timeout=timeout, context=context)
 
 
 async def _post(http: httpx.AsyncClient, url: str, form: dict[str, str], auth: httpx.BasicAuth,

@@ -57,11 +57,13 @@ async def _read(store: SecretStore, env: str, name: str) -> str:
 
 
 async def prepare_secret_mode(options: LaunchOptions, store: SecretStore, *, pass_jwt: bool,
-                              client: httpx.AsyncClient | None = None) -> WidgetSecrets:
+                              client: httpx.AsyncClient) -> WidgetSecrets:
     """Read (and in JWT mode check) the secrets for ``options.env_name``.
 
     Args:
         pass_jwt: False after the service user signed out, so the widget is not signed in again.
+        client: for the JWT check: :func:`desktop.services.tls_trust.app_http_client`'s, which follows the
+            ``proxy`` setting and the app's trust.
 
     Raises:
         LauncherError: a missing client id or secret, an unusable keychain, or the platform's refusal

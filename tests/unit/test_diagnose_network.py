@@ -1,30 +1,26 @@
-"""The network part of `diagnose`: each step against real sockets on 127.0.0.1, the proxy rules against httpx's.
+"""The network part of `diagnose`: each step against real sockets on 127.0.0.1, through the app's proxy decision.
 
 Stand-ins (tests/support/diagnose_servers.py): HTTPS servers with valid, expired and soon-expiring certificates
 and a chosen Date, a port that accepts and never answers, a closed port, and a CONNECT proxy that records its
-tunnels. The machine has no internet; ``.invalid`` names fail at once. Every probe gets ``proxy_env`` so the
-proxy variables of whoever runs the tests never matter (except in the tests comparing with httpx, which set them).
+tunnels. The machine has no internet; ``.invalid`` names fail at once. Every probe gets its proxy decision made
+from the variables the test names, so those of whoever runs the tests never matter.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import re
 import time
-import urllib.request
 from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
-import httpx
 import pytest
-from httpx._utils import URLPattern, get_environment_proxies
 
 from desktop.core.findings import Finding, Status, render_report
 from desktop.diagnostics import network
 from desktop.diagnostics.network import probe_all, probe_endpoint
-from desktop.diagnostics.proxies import choose_proxy, environment_proxies
+from desktop.services.proxy_decision import ProxyDecision, decide_proxy
 from tests.support.diagnose_servers import (
     Certificates,
     ConnectProxy,
@@ -35,7 +31,12 @@ from tests.support.diagnose_servers import (
 )
 
 T = TypeVar("T")
-DIRECT: dict[str, str] = {}
+DIRECT = decide_proxy("none", {})
+
+
+def variables(env: dict[str, str]) -> ProxyDecision:
+    """The app's decision with the ``system`` setting, as if *env* were the whole environment."""
+    return decide_proxy("system", env)
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -66,7 +67,7 @@ def certs() -> Certificates:
 def test_a_healthy_https_endpoint_is_ok_at_every_step(certs: Certificates) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.valid) as server:
-            return await probe_endpoint(f"Widget ({server.url})", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint(f"Widget ({server.url})", server.url, verify=certs.client, decision=DIRECT)
 
     findings = run(scenario())
     assert [f.name for f in findings] == ["proxy", "dns", "tcp", "tls", "http", "clock"]
@@ -84,7 +85,7 @@ def test_a_healthy_https_endpoint_is_ok_at_every_step(certs: Certificates) -> No
 def test_an_expired_certificate_fails_tls_by_name_and_skips_http(certs: Certificates) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.expired) as server:
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=DIRECT)
 
     found = steps(run(scenario()))
     assert found["tcp"].status is Status.OK
@@ -97,7 +98,7 @@ def test_an_expired_certificate_fails_tls_by_name_and_skips_http(certs: Certific
 def test_a_certificate_from_an_unknown_authority_fails_tls(certs: Certificates) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.valid) as server:  # verify=True: httpx's own trust, which lacks the test CA
-            return await probe_endpoint("Platform", server.url, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, decision=DIRECT)
 
     tls = steps(run(scenario()))["tls"]
     assert tls.status is Status.FAILED
@@ -107,7 +108,7 @@ def test_a_certificate_from_an_unknown_authority_fails_tls(certs: Certificates) 
 def test_a_certificate_expiring_within_two_weeks_is_a_warning(certs: Certificates) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.expiring_soon) as server:
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=DIRECT)
 
     found = steps(run(scenario()))
     assert found["tls"].status is Status.WARNING
@@ -119,7 +120,7 @@ def test_a_port_that_never_answers_fails_tls_within_the_limit(certs: Certificate
     async def scenario() -> list[Finding]:
         with silent_port() as port:
             return await probe_endpoint("Silent", f"https://127.0.0.1:{port}/", timeout=0.5, verify=certs.client,
-                                        proxy_env=DIRECT)
+                                        decision=DIRECT)
 
     began = time.monotonic()
     found = steps(run(scenario()))
@@ -133,7 +134,7 @@ def test_a_port_that_never_answers_fails_tls_within_the_limit(certs: Certificate
 def test_a_plain_http_port_that_never_answers_fails_http_and_has_no_tls_step() -> None:
     async def scenario() -> list[Finding]:
         with silent_port() as port:
-            return await probe_endpoint("Silent", f"http://127.0.0.1:{port}/", timeout=0.5, proxy_env=DIRECT)
+            return await probe_endpoint("Silent", f"http://127.0.0.1:{port}/", timeout=0.5, decision=DIRECT)
 
     findings = run(scenario())
     assert [f.name for f in findings] == ["proxy", "dns", "tcp", "http", "clock"]
@@ -145,7 +146,7 @@ def test_an_answer_dripping_a_byte_at_a_time_is_cut_off_at_the_step_limit(certs:
     async def scenario() -> list[Finding]:
         # Each byte comes well within httpx's read timeout, so only the step's own deadline can stop it.
         async with WebServer(certs.valid, drip=0.1) as server:
-            return await probe_endpoint("Drip", server.url, timeout=0.5, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Drip", server.url, timeout=0.5, verify=certs.client, decision=DIRECT)
 
     began = time.monotonic()
     found = steps(run(scenario()))
@@ -162,7 +163,7 @@ def test_tls_and_http_together_stay_within_their_budget(certs: Certificates, mon
         # Every hop answers within the 1 s limit (0.6 s), but two of them do not fit in the budget of 1 s.
         hops = {"/": (302, {"Location": "/a"}), "/a": (302, {"Location": "/b"})}
         async with WebServer(certs.valid, routes=hops, delay=0.6) as server:
-            return await probe_endpoint("Slow", server.url, timeout=1, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Slow", server.url, timeout=1, verify=certs.client, decision=DIRECT)
 
     http = steps(run(scenario()))["http"]
     assert http.status is Status.FAILED
@@ -172,7 +173,7 @@ def test_tls_and_http_together_stay_within_their_budget(certs: Certificates, mon
 def test_a_closed_port_fails_tcp_with_connection_refused(certs: Certificates) -> None:
     port = closed_port()
     found = steps(run(probe_endpoint("Closed", f"https://127.0.0.1:{port}/", verify=certs.client,
-                                     proxy_env=DIRECT)))
+                                     decision=DIRECT)))
     assert found["dns"].status is Status.OK
     assert found["tcp"].status is Status.FAILED
     assert found["tcp"].detail == f"connection refused (127.0.0.1:{port})"
@@ -180,7 +181,7 @@ def test_a_closed_port_fails_tcp_with_connection_refused(certs: Certificates) ->
 
 
 def test_an_unresolvable_host_fails_dns_and_skips_the_rest() -> None:
-    findings = run(probe_endpoint("Nowhere", "https://apps.example.invalid/x", timeout=2, proxy_env=DIRECT))
+    findings = run(probe_endpoint("Nowhere", "https://apps.example.invalid/x", timeout=2, decision=DIRECT))
     found = steps(findings)
     assert found["dns"].status is Status.FAILED
     assert found["dns"].detail == "name not found (apps.example.invalid)"
@@ -192,7 +193,7 @@ def test_a_server_clock_ten_minutes_off_is_a_warning_naming_the_direction(
         certs: Certificates, offset: int, direction: str) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.valid, date_offset=offset) as server:
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=DIRECT)
 
     clock = steps(run(scenario()))["clock"]
     assert clock.status is Status.WARNING
@@ -203,7 +204,7 @@ def test_a_server_clock_ten_minutes_off_is_a_warning_naming_the_direction(
 def test_no_date_header_leaves_the_clock_as_info(certs: Certificates) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.valid, date_offset=None) as server:
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=DIRECT)
 
     clock = steps(run(scenario()))["clock"]
     assert clock.status is Status.INFO and "no Date header" in clock.detail
@@ -213,7 +214,7 @@ def test_no_date_header_leaves_the_clock_as_info(certs: Certificates) -> None:
 def test_http_errors_say_whether_the_server_answers(certs: Certificates, code: int, status: Status) -> None:
     async def scenario() -> list[Finding]:
         async with WebServer(certs.valid, status=code) as server:
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=DIRECT)
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=DIRECT)
 
     found = steps(run(scenario()))
     assert found["http"].status is status and found["http"].detail.startswith(str(code))
@@ -225,8 +226,8 @@ def test_redirects_are_followed_up_to_five(certs: Certificates) -> None:
         hops = {"/": (302, {"Location": "/next"}), "/next": (302, {"Location": "/final"})}
         async with WebServer(certs.valid, routes=hops) as server, \
                 WebServer(certs.valid, routes={"/": (302, {"Location": "/"})}) as loop:
-            followed = await probe_endpoint("Hops", server.url, verify=certs.client, proxy_env=DIRECT)
-            looping = await probe_endpoint("Loop", loop.url, verify=certs.client, proxy_env=DIRECT)
+            followed = await probe_endpoint("Hops", server.url, verify=certs.client, decision=DIRECT)
+            looping = await probe_endpoint("Loop", loop.url, verify=certs.client, decision=DIRECT)
             assert len(loop.requests) == 6  # the first request and five redirects, no more
             return followed, looping
 
@@ -247,7 +248,7 @@ def test_query_strings_never_appear_in_findings(certs: Certificates) -> None:
             url = f"{server.url}app.html?clientId={client_id}&appServer=x"
             findings = await probe_all([(f"Widget ({url})", url),
                                         (f"Nowhere ({url})", f"https://x.invalid/?clientId={client_id}")],
-                                       verify=certs.client, proxy_env=DIRECT)
+                                       verify=certs.client, decision=DIRECT)
             return findings, server.requests
 
     findings, requests = run(scenario())
@@ -260,18 +261,18 @@ def test_query_strings_never_appear_in_findings(certs: Certificates) -> None:
 
 def test_what_is_not_an_http_url_is_one_failed_finding() -> None:
     for url in ("ftp://example.com/file", "not a url", "https://"):
-        findings = run(probe_endpoint("Odd", url, proxy_env=DIRECT))
+        findings = run(probe_endpoint("Odd", url, decision=DIRECT))
         assert [(f.name, f.status) for f in findings] == [("url", Status.FAILED)]
 
 
 # --- through a proxy --------------------------------------------------------------------------------------------
 
 
-def test_the_probe_goes_through_the_proxy_httpx_would_use(certs: Certificates) -> None:
+def test_the_probe_goes_through_the_proxy_the_app_decides(certs: Certificates) -> None:
     async def scenario() -> tuple[list[Finding], ConnectProxy, int]:
         async with WebServer(certs.valid) as server, ConnectProxy() as proxy:
             findings = await probe_endpoint("Platform", server.url, verify=certs.client,
-                                            proxy_env={"HTTPS_PROXY": proxy.url})
+                                            decision=variables({"HTTPS_PROXY": proxy.url}))
             return findings, proxy, server.port
 
     findings, proxy, port = run(scenario())
@@ -288,13 +289,15 @@ def test_proxy_credentials_are_used_but_never_shown(certs: Certificates) -> None
         async with WebServer(certs.valid) as server, ConnectProxy(credentials="user:secret") as proxy:
             with_credentials = f"http://user:secret@127.0.0.1:{proxy.port}"
             wrong = f"http://user:wrongsecret@127.0.0.1:{proxy.port}"
+            dead = f"http://user:secret@127.0.0.1:{closed_port()}"
             findings = await probe_endpoint("Good", server.url, verify=certs.client,
-                                            proxy_env={"https_proxy": with_credentials})
+                                            decision=variables({"https_proxy": with_credentials}))
             findings += await probe_endpoint("Wrong", server.url, verify=certs.client,
-                                             proxy_env={"https_proxy": wrong})
+                                             decision=variables({"https_proxy": wrong}))
             findings += await probe_endpoint("Dead", server.url, verify=certs.client,
-                                             proxy_env={"https_proxy": f"http://user:secret@127.0.0.1:{closed_port()}"})
-            findings += await probe_endpoint("Odd scheme", server.url, proxy_env={"ALL_PROXY": "ftp://user:secret@h:21"})
+                                             decision=variables({"https_proxy": dead}))
+            odd = variables({"ALL_PROXY": "ftp://user:secret@h:21"})
+            findings += await probe_endpoint("Odd scheme", server.url, decision=odd)
             return findings, proxy
 
     findings, proxy = run(scenario())
@@ -314,7 +317,7 @@ def test_no_proxy_sends_the_request_direct(certs: Certificates) -> None:
     async def scenario() -> tuple[list[Finding], ConnectProxy]:
         async with WebServer(certs.valid) as server, ConnectProxy() as proxy:
             env = {"HTTPS_PROXY": proxy.url, "NO_PROXY": "example.com, 127.0.0.1"}
-            return await probe_endpoint("Platform", server.url, verify=certs.client, proxy_env=env), proxy
+            return await probe_endpoint("Platform", server.url, verify=certs.client, decision=variables(env)), proxy
 
     findings, proxy = run(scenario())
     assert proxy.requests == []
@@ -326,7 +329,7 @@ def test_a_proxy_that_never_answers_the_connect_fails_within_the_limit(certs: Ce
     async def scenario() -> list[Finding]:
         with silent_port() as port:
             return await probe_endpoint("Platform", "https://apps.example.com/", timeout=0.5, verify=certs.client,
-                                        proxy_env={"HTTPS_PROXY": f"http://127.0.0.1:{port}"})
+                                        decision=variables({"HTTPS_PROXY": f"http://127.0.0.1:{port}"}))
 
     began = time.monotonic()
     tls = steps(run(scenario()))["tls"]
@@ -344,7 +347,7 @@ def test_probe_all_of_dead_targets_is_bounded_and_keeps_the_order(certs: Certifi
             targets = [("Silent TLS", f"https://127.0.0.1:{first}/"), ("Silent TLS 2", f"https://127.0.0.1:{second}/"),
                        ("Silent HTTP", f"http://127.0.0.1:{third}/"),
                        ("Closed", f"https://127.0.0.1:{closed_port()}/"), ("Nowhere", "https://x.invalid/")]
-            return await probe_all(targets, timeout=0.5, verify=certs.client, proxy_env=DIRECT)
+            return await probe_all(targets, timeout=0.5, verify=certs.client, decision=DIRECT)
 
     began = time.monotonic()
     findings = run(scenario())
@@ -355,67 +358,3 @@ def test_probe_all_of_dead_targets_is_bounded_and_keeps_the_order(certs: Certifi
     failed = [(f.section, f.name) for f in findings if f.status is Status.FAILED]
     assert failed == [("Silent TLS", "tls"), ("Silent TLS 2", "tls"), ("Silent HTTP", "http"), ("Closed", "tcp"),
                       ("Nowhere", "dns")]
-
-
-# --- the proxy rules are httpx's --------------------------------------------------------------------------------
-
-PROXY_CASES: list[tuple[dict[str, str], str]] = [
-    ({}, "https://apps.ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1"}, "https://apps.ringcentral.com/"),
-    ({"HTTP_PROXY": "http://p:1"}, "https://apps.ringcentral.com/"),
-    ({"HTTP_PROXY": "http://p:1"}, "http://apps.ringcentral.com/"),
-    ({"ALL_PROXY": "http://a:1", "HTTPS_PROXY": "http://s:2"}, "https://apps.ringcentral.com/"),
-    ({"all_proxy": "a:3128"}, "https://apps.ringcentral.com/"),
-    ({"https_proxy": "http://lower:1", "HTTPS_PROXY": "http://upper:2"}, "https://x.com/"),
-    ({"https_proxy": "", "HTTPS_PROXY": "http://upper:2"}, "https://x.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "ringcentral.com"}, "https://apps.ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "ringcentral.com"}, "https://ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "ringcentral.com"}, "https://notringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "no_proxy": ".ringcentral.com"}, "https://apps.ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "no_proxy": ".ringcentral.com"}, "https://ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "a.com, *"}, "https://apps.ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "127.0.0.1"}, "https://127.0.0.1:8443/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "localhost"}, "https://localhost/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "::1"}, "https://[::1]:8443/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "apps.ringcentral.com:443"}, "https://apps.ringcentral.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "apps.ringcentral.com:8443"}, "https://apps.ringcentral.com:8443/"),
-    ({"HTTPS_PROXY": "http://p:1", "HTTP_PROXY": "http://h:1", "NO_PROXY": "https://x.com"}, "https://x.com/"),
-    ({"HTTPS_PROXY": "http://p:1", "HTTP_PROXY": "http://h:1", "NO_PROXY": "https://x.com"}, "http://x.com/"),
-    ({"HTTP_PROXY": "http://h:1", "REQUEST_METHOD": "GET"}, "http://x.com/"),
-    ({"http_proxy": "http://h:1", "REQUEST_METHOD": "GET"}, "http://x.com/"),
-    ({"HTTPS_PROXY": "http://user:pw@p:1"}, "https://x.com/"),
-]
-
-
-@pytest.fixture
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
-def httpx_proxy(url: str) -> str | None:
-    """The proxy httpx itself picks for *url* from the environment (its mounts, most specific first)."""
-    mounts = sorted(get_environment_proxies().items(), key=lambda item: URLPattern(item[0]).priority)
-    return next((proxy for pattern, proxy in mounts if URLPattern(pattern).matches(httpx.URL(url))), None)
-
-
-@pytest.mark.parametrize(("env", "url"), PROXY_CASES, ids=lambda value: str(value))
-def test_the_proxy_choice_is_the_one_httpx_makes(clean_environment: pytest.MonkeyPatch, env: dict[str, str],
-                                                 url: str) -> None:
-    for name, value in env.items():
-        clean_environment.setenv(name, value)
-    assert environment_proxies(os.environ) == urllib.request.getproxies_environment()
-    expected = httpx_proxy(url)
-    assert choose_proxy(url).url == expected  # read from the environment, as httpx reads it
-    assert choose_proxy(url, dict(env)).url == expected  # from a mapping, as the tests pass it
-
-
-def test_the_proxy_source_names_the_variable_or_the_no_proxy_entry() -> None:
-    assert choose_proxy("https://x.com/", {"https_proxy": "http://p:1"}).describe("x.com") == \
-        "http://p:1 (from https_proxy)"
-    assert choose_proxy("https://a.x.com/", {"ALL_PROXY": "http://p:1", "NO_PROXY": ".x.com"}).describe("a.x.com") \
-        == "none: NO_PROXY entry '.x.com' covers a.x.com (direct connection)"
-    assert choose_proxy("https://x.com/", {"HTTPS_PROXY": "http://u:pw12@p:1"}).describe("x.com") == \
-        "http://***:***@p:1 (from HTTPS_PROXY)"

@@ -162,11 +162,8 @@ def test_closed_port_is_a_connection_error_naming_the_app_server(caplog: pytest.
     caplog.set_level(logging.DEBUG)
     server = f"https://127.0.0.1:{closed_port()}"
 
-    async def main() -> None:  # client=None: the check makes (and closes) its own client
-        await check_jwt(server, JWT_APP, SECRET, JWT, context=context(server), timeout=5)
-
     with pytest.raises(PlatformUnreachable) as info:
-        asyncio.run(main())
+        run_check(server, timeout=5)
     assert not info.value.tls and str(info.value).startswith(f"Could not connect to the custom platform {server}")
     assert "settings key environments.custom.app_server" in str(info.value)
     assert_no_secrets(str(info.value) + caplog.text)
