@@ -159,3 +159,11 @@ def test_the_circle_check_sees_every_kind_of_import() -> None:
     assert "desktop.launch" in graph["desktop.__main__"]  # inside a function
     assert "desktop.ui.menus.account" in graph["desktop.ui.window.phone_window"]  # under TYPE_CHECKING
     assert "desktop.services.private_socket" in graph["desktop.services.instance_link"]  # from package import module
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "core").glob("*.py")), ids=lambda p: p.name)
+def test_the_core_imports_only_the_core(path: Path) -> None:
+    """The bottom layer (docs/architecture.md): a core module uses other core modules and the package's names only,
+    never the services, the diagnostics, the terminal tools or the shell above it."""
+    above = {n for n in imported_modules(path) if n.startswith("desktop.") and not n.startswith("desktop.core")}
+    assert not above, f"{path.name} imports {sorted(above)}"
