@@ -151,7 +151,8 @@ GLOBAL_SETTINGS: dict[str, Setting] = {s.field: s for s in (
     Setting("performance_tuning", "true/false", True, "shed what the phone does not need, decided for each "
             "computer at start (the page's garbage collected when the phone is ready and while hidden; on Linux "
             "one Chromium zygote instead of two; no GL where there is no GPU; what importing PySide6 compiles kept "
-            "in the person's cache folder for the next start); false runs Chromium, Qt and PySide6 as they are, in "
+            "for the next start: in the person's cache folder for a pip install, while the installed packages "
+            "carry it in their installation); false runs Chromium, Qt and PySide6 as they are, in "
             "case a graphics driver misbehaves or only code an administrator installed may run", _flag,
             restart_required=True),
     Setting("allow_no_sandbox", "true/false", False, "run the phone without Chromium's sandbox where this "
