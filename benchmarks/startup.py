@@ -120,10 +120,11 @@ def fill_startup_cache(env: dict[str, str]) -> None:
 SIGNED_IN = "widget login status: signed in"
 
 
-def launcher_command(url: str, data: str) -> list[str]:
-    """The app on ``url`` as a custom environment, its data in ``data``."""
-    return [sys.executable, "-m", "desktop", "--env", "custom", "--app-server", url.rsplit("/", 1)[0],
-            "--client-id", "bench", "--widget-url", url, "--data-dir", data]
+def launcher_command(url: str, data: str, program: str | None = None) -> list[str]:
+    """The app on ``url`` as a custom environment, its data in ``data``; ``program``: the app's executable (the
+    packaged app, e.g. dist/embeddable-desktop/embeddable-desktop) instead of this Python's ``-m desktop``."""
+    return [*([program] if program else [sys.executable, "-m", "desktop"]), "--env", "custom", "--app-server",
+            url.rsplit("/", 1)[0], "--client-id", "bench", "--widget-url", url, "--data-dir", data]
 
 
 def main() -> int:

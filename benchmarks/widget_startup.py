@@ -7,7 +7,7 @@ dialer events), alternating, in one run. Measured from process start to "signed 
 Chromium flags to the untuned app only, so its effect shows against the same bare host.
 
     .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm | --first]
-        [--platform x11|offscreen] [--network local|office]
+        [--platform x11|offscreen] [--network local|office] [--program dist/embeddable-desktop/embeddable-desktop]
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def main() -> int:
                         "trip, 50 Mbit/s shared)")
     parser.add_argument("--platform", choices=("x11", "offscreen"), default="x11",
                         help="x11: a virtual X screen (Xvfb), as a desktop has; offscreen: Qt's offscreen platform")
+    parser.add_argument("--program", help="the app's executable, e.g. the packaged app's (packaging/build.py "
+                        "bundle), instead of this Python's -m desktop; it carries its own start-up cache")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         if args.platform == "x11":
@@ -98,13 +100,13 @@ def run(args: argparse.Namespace) -> None:
         app_env["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{bare_env.get('QTWEBENGINE_CHROMIUM_FLAGS', '')} {flags}".strip()
         results: dict[str, list[tuple[float, int]]] = {"app": [], "bare": []}
         with tempfile.TemporaryDirectory() as data:
-            app = launcher_command(url, data)
+            app = launcher_command(url, data, args.program)
             bare = [sys.executable, str(HERE / "bare_view.py"), url]
             if args.warm:
                 measure(app, SIGNED_IN, app_env)
             for round_number in range(args.runs):
                 if args.first or args.cold:
-                    app = launcher_command(url, tempfile.mkdtemp(dir=data))
+                    app = launcher_command(url, tempfile.mkdtemp(dir=data), args.program)
                 if args.cold:
                     app_env["XDG_CACHE_HOME"] = tempfile.mkdtemp(dir=data)
                 order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
@@ -118,7 +120,8 @@ def run(args: argparse.Namespace) -> None:
         paired = statistics.median(a / b for (a, _), (b, _) in zip(results["app"], results["bare"], strict=True))
         print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
               f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x (paired {paired:.2f}x) memory "
-              f"{app_m / bare_m:.2f}x ({args.runs} rounds, {kind}, {args.platform}, {args.network} network)",
+              f"{app_m / bare_m:.2f}x ({args.runs} rounds, {kind}, {args.platform}, {args.network} network"
+              f"{', ' + args.program if args.program else ''})",
               flush=True)
     stop()
 
