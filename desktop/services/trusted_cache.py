@@ -12,8 +12,9 @@ overwrite one of the person's own files.
   at a time from the root, each by a descriptor and without following a link, and checked on that descriptor,
   so what is checked is what is read; the file is opened with ``O_NOFOLLOW`` and must be a regular file. The
   root itself may be a link (a ``~/.cache`` on another disk): what counts is the folder it leads to. The app's
-  folder is made 0700; a new file is written through ``tempfile.mkstemp`` in that folder (0600, never through an
-  existing name) and then renamed over the old one, both relative to the checked folder.
+  folder is made 0700, and a file 0600 (also those an earlier version made readable by others); a new file is
+  written through ``tempfile.mkstemp`` in that folder (never through an existing name) and then renamed over the
+  old one, both relative to the checked folder.
 - **The packaged app** (PyInstaller) carries the file in its bundle, made when the package is built
   (``packaging/pyinstaller/startup_cache.py``), and never writes code at run time: nothing of it is in the
   person's cache folder. The bundle's file must be owned by root or by the person (who unpacked the bundle) and
@@ -81,7 +82,7 @@ def read_cache(cache: StartupCache) -> bytes:
     finally:
         os.close(folder)
     with os.fdopen(fd, "rb") as file:
-        _check(file.fileno(), cache, cache.file, regular=True)
+        _check(file.fileno(), cache, cache.file, regular=True, private=True)
         return file.read()
 
 
@@ -163,15 +164,18 @@ def _open_folder(cache: StartupCache, *, create: bool) -> int:
             inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = inner
-            _check(fd, cache, where)
+            _check(fd, cache, where, private=True)
     except BaseException:
         os.close(fd)
         raise
     return fd
 
 
-def _check(fd: int, cache: StartupCache, where: Path, *, regular: bool = False) -> None:
-    """Raise UntrustedCache unless ``fd`` is the person's (or, in a bundle, root's) and nobody else may write it."""
+def _check(fd: int, cache: StartupCache, where: Path, *, regular: bool = False, private: bool = False) -> None:
+    """Raise UntrustedCache unless ``fd`` is the person's (or, in a bundle, root's) and nobody else may write it.
+
+    ``private``: the app's own folder or file, which is then made the person's alone, also when an earlier version
+    made it readable by others (issue 25, section 3); never the bundle's, nor the cache root (every program's)."""
     status = os.fstat(fd)
     person = os.getuid()
     if status.st_uid != person and not (cache.bundled and status.st_uid == 0):
@@ -180,3 +184,6 @@ def _check(fd: int, cache: StartupCache, where: Path, *, regular: bool = False) 
         raise UntrustedCache(f"{where}: others may write it (mode {stat.filemode(status.st_mode)})")
     if regular and not stat.S_ISREG(status.st_mode):
         raise UntrustedCache(f"{where}: not a regular file")
+    if private and not cache.bundled and status.st_mode & 0o077:
+        with contextlib.suppress(OSError):  # a read-only file system: the cache is still the person's to use
+            os.fchmod(fd, stat.S_IMODE(status.st_mode) & 0o700)

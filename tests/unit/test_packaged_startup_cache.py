@@ -47,6 +47,7 @@ def test_the_packaged_app_reads_its_bundled_file_and_writes_nothing(packaged: tu
     code, _, recorder = run_import(cache)
     assert recorder.served == 2 and recorder.compiled == 0 and answer(code) == 42
     assert cache.file.read_bytes() == made and sorted(os.listdir(bundle)) == [BUNDLED_NAME]
+    assert cache.file.stat().st_mode & 0o777 == 0o644  # the installation's, for everyone to read: left as it is
     assert not list(home.iterdir())  # nothing in the person's cache folder
 
 

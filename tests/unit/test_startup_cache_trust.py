@@ -215,6 +215,21 @@ def test_new_folders_are_the_persons_alone(tmp_path: Path) -> None:
     assert stat.S_IMODE(cache.file.stat().st_mode) == 0o600
 
 
+@POSIX_ONLY
+def test_what_an_earlier_version_made_readable_by_others_becomes_the_persons_alone(home: Path) -> None:
+    """Folders 0755 and a file 0644 (as made before): still used, and from then on 0700 and 0600. The cache root
+    is every program's: it is left as it is."""
+    cache = cache_in(home)
+    run_import(cache)
+    home.chmod(0o755)
+    cache.file.parent.chmod(0o755)
+    cache.file.chmod(0o644)
+    assert run_import(cache)[2].served == 2  # read, not written: the modes were set on the way
+    assert stat.S_IMODE(cache.file.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+
+
 def test_a_pip_install_keeps_one_file_per_installation_in_the_persons_cache_folder(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
