@@ -8,6 +8,10 @@ Chromium flags to the untuned app only, so its effect shows against the same bar
 
     .venv/bin/python benchmarks/widget_startup.py [--runs 3] [--lever app --lever untuned ...] [--warm | --first]
         [--platform x11|offscreen] [--network local|office] [--program dist/embeddable-desktop/embeddable-desktop]
+        [--before PROGRAM]
+
+``--before PROGRAM`` measures the app against another build of itself (a checkout from before a change, started
+by PROGRAM with the same arguments) instead of the bare host: "behaviour unchanged" refactors show their cost.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ def main() -> int:
                         help="x11: a virtual X screen (Xvfb), as a desktop has; offscreen: Qt's offscreen platform")
     parser.add_argument("--program", help="the app's executable, e.g. the packaged app's (packaging/build.py "
                         "bundle), instead of this Python's -m desktop; it carries its own start-up cache")
+    parser.add_argument("--before", help="another build of the app to compare with instead of the bare host (an "
+                        "executable taking the app's arguments, e.g. a wrapper that runs an older checkout)")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         if args.platform == "x11":
@@ -101,15 +107,22 @@ def run(args: argparse.Namespace) -> None:
         results: dict[str, list[tuple[float, int]]] = {"app": [], "bare": []}
         with tempfile.TemporaryDirectory() as data:
             app = launcher_command(url, data, args.program)
-            bare = [sys.executable, str(HERE / "bare_view.py"), url]
+            bare, bare_marker, baseline_env = [sys.executable, str(HERE / "bare_view.py"), url], "READY", bare_env
+            if args.before:  # the app's other build, with a data folder of its own
+                bare, bare_marker = launcher_command(url, tempfile.mkdtemp(dir=data), args.before), SIGNED_IN
+                baseline_env = app_env
             if args.warm:
                 measure(app, SIGNED_IN, app_env)
+                if args.before:
+                    measure(bare, SIGNED_IN, app_env)
             for round_number in range(args.runs):
                 if args.first or args.cold:
                     app = launcher_command(url, tempfile.mkdtemp(dir=data), args.program)
+                    if args.before:
+                        bare = launcher_command(url, tempfile.mkdtemp(dir=data), args.before)
                 if args.cold:
                     app_env["XDG_CACHE_HOME"] = tempfile.mkdtemp(dir=data)
-                order = [("app", app, SIGNED_IN, app_env), ("bare", bare, "READY", bare_env)]
+                order = [("app", app, SIGNED_IN, app_env), ("bare", bare, bare_marker, baseline_env)]
                 for name, cmd, marker, env in order if round_number % 2 == 0 else reversed(order):
                     results[name].append(measure(cmd, marker, env))
         med = {name: (statistics.median(t for t, _ in r), statistics.median(m for _, m in r))
@@ -118,7 +131,8 @@ def run(args: argparse.Namespace) -> None:
         # Each round's two starts follow each other, so the machine's drift (large here) mostly cancels in their
         # ratio: the median of those is the steadier figure when the medians above move from run to run.
         paired = statistics.median(a / b for (a, _), (b, _) in zip(results["app"], results["bare"], strict=True))
-        print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | bare {bare_t * 1000:6.0f} ms "
+        baseline = "before" if args.before else "bare"
+        print(f"{lever:20s} app {app_t * 1000:6.0f} ms {app_m / 1024:6.1f} MiB | {baseline} {bare_t * 1000:6.0f} ms "
               f"{bare_m / 1024:6.1f} MiB | ratio time {app_t / bare_t:.2f}x (paired {paired:.2f}x) memory "
               f"{app_m / bare_m:.2f}x ({args.runs} rounds, {kind}, {args.platform}, {args.network} network"
               f"{', ' + args.program if args.program else ''})",
