@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from desktop import __version__
+from desktop.services import loopback
 from tests.fakes.platform import FakePlatform
 from tests.integration.conftest import CLIENT_ID
 from tests.integration.harness import AppUnderTest, in_thread, wait_until
@@ -64,6 +65,8 @@ def test_a_crowd_of_local_connections_cannot_cost_the_sign_in(run_app, platform,
     # 300 idle and 3 trickling connections to the listener, opened by the browser stand-in right before the
     # real redirect (any local program can do this while a sign-in is pending).
     monkeypatch.setenv("SCRIPTED_BROWSER_CROWD", "300")
+    # No connection of the crowd ever times out during the test: the callback is answered beside it, or not at all.
+    monkeypatch.setattr(loopback, "REQUEST_DEADLINE_SECONDS", 3600.0)
 
     async def scenario(app: AppUnderTest) -> None:
         await app.click("#sign-in")
@@ -71,7 +74,6 @@ def test_a_crowd_of_local_connections_cannot_cost_the_sign_in(run_app, platform,
         entry, = browser.entries()
         assert entry["callback_status"] == 200 and "Signed in" in entry["callback_body"]
         print(f"\ncallback answered in {entry['callback_ms']} ms beside 300 idle and 3 trickling connections")
-        assert entry["callback_ms"] < 1000  # the crowd is only timed out after 10 s: answered beside it
         assert len(code_exchanges(platform)) == 1 and code_exchanges(platform)[0]["ok"]  # the widget got the code
 
     run_app(scenario)
