@@ -82,11 +82,11 @@ def _settings_and_log(argv: list[str]) -> tuple[LoadedSettings, Path, object] | 
 
 def _handed_over(data_dir: Path, argv: list[str]) -> bool:
     """Whether a phone already running for this person and data folder took ``argv`` (its links)."""
-    from desktop.services.instance_link import NotYours, hand_over, server_name
+    from desktop.services.instance_link import NotYours, hand_over, server_names
 
     started = time.perf_counter()
     try:
-        if hand_over(server_name(data_dir), argv):
+        if hand_over(server_names(data_dir), argv):
             # Handed over before Qt WebEngine was touched: the running instance dials the links.
             log.info("handed over to the running instance in %.0f ms", (time.perf_counter() - started) * 1000)
             return True

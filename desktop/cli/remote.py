@@ -16,16 +16,12 @@ from typing import TextIO
 
 from desktop.core.command_line import add_data_dir_option, data_dir_path
 from desktop.core.remote_commands import VERBS
-from desktop.services.instance_link import NotRunning, NotYours, exchange, server_name
-
-HELP = {
-    "call": "act on the ringing or the current call of the running phone",
-    "presence": "set the presence of the running phone (signed in)",
-}
+from desktop.core.verbs import VERBS as COMMANDS
+from desktop.services.instance_link import NotRunning, NotYours, exchange_first, server_names
 
 
 def build_parser(verb: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"embeddable-desktop {verb}", description=HELP[verb] + ".")
+    parser = argparse.ArgumentParser(prog=f"embeddable-desktop {verb}", description=COMMANDS[verb].summary + ".")
     parser.add_argument("word", choices=VERBS[verb], metavar="ACTION" if verb == "call" else "STATE",
                         help=", ".join(VERBS[verb]))
     add_data_dir_option(parser)
@@ -43,7 +39,8 @@ def main(verb: str, argv: Sequence[str], *, err: TextIO | None = None) -> int:
     err = sys.stderr if err is None else err
     ns = build_parser(verb).parse_args(list(argv))
     try:
-        reply = exchange(server_name(data_dir_path(ns.data_dir, _default_data_dir)), {"command": [verb, ns.word]})
+        names = server_names(data_dir_path(ns.data_dir, _default_data_dir))
+        reply = exchange_first(names, {"command": [verb, ns.word]})
     except NotRunning:
         err.write("embeddable-desktop: error: the phone is not running (for this user and data folder); "
                   "start Embeddable Desktop first\n")

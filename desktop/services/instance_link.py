@@ -47,21 +47,45 @@ def _person() -> str:
     return str(os.getuid())
 
 
-def server_name(data_dir: Path) -> str:
-    """What the running instance listens on, per person and data folder: a full socket path in the person's
-    private folder on Linux and macOS (QLocalServer takes a path as it is), a pipe name on Windows."""
+def server_names(data_dir: Path) -> list[str]:
+    """Where the running instance may listen, per person and data folder, the one it listens on first: full
+    socket paths in the person's private folders on Linux and macOS (QLocalServer takes a path as it is), a pipe
+    name on Windows."""
     digest = hashlib.sha256(f"{_person()}\0{data_dir}".encode()).hexdigest()[:16]
     if sys.platform == "win32":  # pragma: no cover - Windows only
-        return f"{APP_ID}-{digest}"
+        return [f"{APP_ID}-{digest}"]
     # Short: macOS's temporary folder is long, and a socket path has at most 104 bytes there.
-    return str(private_socket.socket_folder() / digest)
+    return [str(folder / digest) for folder in private_socket.socket_folders()]
 
 
-def socket_path(name: str) -> str:
-    """The file system name of ``name``: the socket path itself on Unix, the pipe's path on Windows."""
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        return rf"\\.\pipe\{name}"
-    return name
+def server_name(data_dir: Path) -> str:
+    """What the running instance listens on: the first of :func:`server_names`."""
+    return server_names(data_dir)[0]
+
+
+def pipe_path(name: str) -> str:  # pragma: no cover - Windows only
+    """The file system name of the pipe ``name`` on Windows."""
+    return rf"\\.\pipe\{name}"
+
+
+def exchange_first(names: list[str], message: dict[str, object]) -> str:
+    """:func:`exchange` with the first of ``names`` that answers.
+
+    Raises:
+        NotRunning: none answers.
+        NotYours: none answers, and another user holds one of them (nothing was sent there).
+    """
+    refused: NotYours | None = None
+    for name in names:
+        try:
+            return exchange(name, message)
+        except NotRunning:
+            continue
+        except NotYours as exc:
+            refused = refused or exc
+    if refused is not None:
+        raise refused
+    raise NotRunning("nothing answers at " + ", ".join(names))
 
 
 def exchange(name: str, message: dict[str, object]) -> str:
@@ -73,7 +97,7 @@ def exchange(name: str, message: dict[str, object]) -> str:
     """
     data = json.dumps(message).encode() + b"\n"
     if sys.platform == "win32":  # pragma: no cover - a named pipe is a file on Windows
-        return _exchange_over_pipe(socket_path(name), data)
+        return _exchange_over_pipe(pipe_path(name), data)
     try:
         if not private_socket.check_socket(Path(name)):
             raise NotRunning(f"{name} does not exist")
@@ -114,13 +138,14 @@ def _exchange_over_pipe(path: str, data: bytes) -> str:  # pragma: no cover - Wi
         raise NotRunning(str(exc)) from None
 
 
-def hand_over(name: str, argv: list[str]) -> bool:
-    """Give a second start's ``argv`` (links) to the running instance; False when none runs.
+def hand_over(names: list[str], argv: list[str]) -> bool:
+    """Give a second start's ``argv`` (links) to the running instance (at the first of ``names`` that answers);
+    False when none runs.
 
     Raises:
-        NotYours: another user holds the name; nothing was handed over.
+        NotYours: another user holds a name and none of the person's answers; nothing was handed over.
     """
     try:
-        return exchange(name, {"argv": argv}) == "ok"
+        return exchange_first(names, {"argv": argv}) == "ok"
     except NotRunning:
         return False

@@ -6,8 +6,9 @@ answer "ok" to ``call answer`` while nothing happened, or left a dead socket tha
 commands. Three rules close that:
 
 - the socket lives in a folder only the person can enter: ``$XDG_RUNTIME_DIR/embeddable-desktop`` (the session's
-  own runtime folder, made by logind for this uid, mode 0700), else ``<temp>/embeddable-desktop-<uid>``, made
-  0700 (on macOS the temporary folder is already the person's own);
+  own runtime folder, made by logind for this uid, mode 0700; ``/run/user/<uid>`` where the variable is missing,
+  as for a hotkey daemon, cron or ``su``), else ``<temp>/embeddable-desktop-<uid>``, made 0700 (on macOS the
+  temporary folder is already the person's own);
 - that folder, and the socket in it, must be the person's (``os.getuid()``, never ``$USER``), not a link, and
   closed to group and others, or the app neither listens nor sends there;
 - each end asks the kernel who is at the other end (``SO_PEERCRED`` on Linux, ``LOCAL_PEERCRED`` on macOS and the
@@ -30,24 +31,35 @@ from desktop import APP_ID
 
 #: Permission bits a private folder or socket must not have: anything for the group or for others.
 OPEN_TO_OTHERS = 0o077
+#: logind's runtime folder for a uid: what $XDG_RUNTIME_DIR names in a session, there also for a process without it.
+LOGIND_RUNTIME = "/run/user/{uid}"
 
 
 class NotPrivate(Exception):
     """The folder or socket is not the person's alone; the message says what is wrong with which path."""
 
 
-def socket_folder(env: Mapping[str, str] | None = None, uid: int | None = None) -> Path:
-    """The folder for this person's sockets: in ``$XDG_RUNTIME_DIR`` when that is theirs and private, else a
-    folder of their own (by uid) in the temporary folder Qt uses (``$TMPDIR``, else ``/tmp``)."""
+def socket_folders(env: Mapping[str, str] | None = None, uid: int | None = None) -> list[Path]:
+    """Where this person's phone may listen, best first: ``$XDG_RUNTIME_DIR`` and logind's ``/run/user/<uid>``
+    where they are the person's and private, then a folder of their own (by uid) in the temporary folder Qt uses
+    (``$TMPDIR``, else ``/tmp``). The phone listens in the first; a client looks in each, so a command from a
+    process without the variable (a hotkey daemon, cron) still finds a phone started in the session."""
     env = os.environ if env is None else env
     uid = os.getuid() if uid is None else uid
-    runtime = env.get("XDG_RUNTIME_DIR", "")
-    # A runtime folder that is not the person's (a stale value after su, a shared one) is not used at all.
-    if runtime and os.path.isabs(runtime) and folder_problem(Path(runtime), uid) is None:
-        return Path(runtime) / APP_ID
+    folders: list[Path] = []
+    for runtime in (env.get("XDG_RUNTIME_DIR", ""), LOGIND_RUNTIME.format(uid=uid)):
+        # A runtime folder that is not the person's (a stale value after su, a shared one) is not used at all.
+        if runtime and os.path.isabs(runtime) and folder_problem(Path(runtime), uid) is None:
+            folders.append(Path(runtime) / APP_ID)
     # The uid in the name: each person has a folder of their own, and one person cannot block another's by
     # making theirs first (the owner check below refuses it, the other person's name is different).
-    return Path(env.get("TMPDIR") or "/tmp") / f"{APP_ID}-{uid}"  # noqa: S108 - what QDir::tempPath() uses
+    folders.append(Path(env.get("TMPDIR") or "/tmp") / f"{APP_ID}-{uid}")  # noqa: S108 - QDir::tempPath()'s
+    return list(dict.fromkeys(folders))
+
+
+def socket_folder(env: Mapping[str, str] | None = None, uid: int | None = None) -> Path:
+    """The folder the phone listens in: the first of :func:`socket_folders`."""
+    return socket_folders(env, uid)[0]
 
 
 def folder_problem(folder: Path, uid: int) -> str | None:

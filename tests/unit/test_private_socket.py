@@ -156,7 +156,7 @@ def test_nothing_is_sent_into_a_folder_someone_else_holds(tmp_path: Path) -> Non
     with pytest.raises(NotYours, match="belongs to another user"):
         exchange(str(folder / "phone"), {"command": ["call", "answer"]})
     with pytest.raises(NotYours):
-        hand_over(str(folder / "phone"), ["tel:+16505550100"])
+        hand_over([str(folder / "phone")], ["tel:+16505550100"])
     assert listener.close() == [b""]  # only the poke that ended it: no command, no link
 
 
@@ -203,3 +203,54 @@ def test_peer_uid_is_the_kernel_s(tmp_path: Path) -> None:
         assert private_socket.peer_uid_of(right.fileno()) == os.getuid()
         right.sendall(b"x")  # the descriptor is still open and usable after peer_uid_of
         assert left.recv(1) == b"x"
+
+
+def test_a_command_finds_the_phone_whichever_runtime_folder_its_process_knows(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phone started in the session listens below $XDG_RUNTIME_DIR; a hotkey daemon or cron job without the
+    variable finds it below logind's /run/user/<uid> (here a stand-in folder). And a phone that listens in the
+    temporary folder is found by a client whose runtime folder is private."""
+    logind = private(tmp_path / "run-user")
+    monkeypatch.setattr(private_socket, "LOGIND_RUNTIME", str(logind))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(logind))
+    in_session = Path(instance_link.server_name(Path("/data")))
+    assert in_session.parent == logind / "embeddable-desktop"
+    in_session.parent.mkdir(mode=0o700)
+    listener = Listener(in_session)
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    names = instance_link.server_names(Path("/data"))
+    assert instance_link.exchange_first(names, {"command": ["call", "mute"]}) == "ok"
+    assert listener.close() == [b'{"command": ["call", "mute"]}\n']
+
+    fallback = Path(instance_link.server_names(Path("/other"))[-1])
+    assert fallback.parent == tmp_path / f"embeddable-desktop-{os.getuid()}"
+    fallback.parent.mkdir(mode=0o700)
+    listener = Listener(fallback)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(logind))
+    assert instance_link.hand_over(instance_link.server_names(Path("/other")), ["tel:+16505550100"]) is True
+    assert listener.close() == [b'{"argv": ["tel:+16505550100"]}\n']
+
+
+def test_a_squatted_folder_does_not_hide_the_person_s_running_phone(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user holds the temporary-folder name, the phone listens in the runtime folder: the command reaches
+    the phone; with no phone running, the squatted name is reported rather than 'not running'."""
+    other_uid_possible()
+    runtime = private(tmp_path / "run")
+    monkeypatch.setattr(private_socket, "LOGIND_RUNTIME", str(tmp_path / "no-logind"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    names = instance_link.server_names(Path("/data"))
+    squatted = Path(names[-1])
+    squatted.parent.mkdir(mode=0o777)
+    squatter = Listener(squatted)
+    os.chown(squatted, OTHER_UID, OTHER_UID)
+    os.chown(squatted.parent, OTHER_UID, OTHER_UID)
+    with pytest.raises(NotYours):
+        instance_link.exchange_first(names, {"command": ["call", "mute"]})
+    Path(names[0]).parent.mkdir(mode=0o700)
+    phone = Listener(Path(names[0]))
+    assert instance_link.exchange_first(names, {"command": ["call", "mute"]}) == "ok"
+    assert phone.close() == [b'{"command": ["call", "mute"]}\n']
+    assert squatter.close() == [b""]

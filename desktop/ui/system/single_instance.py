@@ -25,7 +25,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
 from desktop.services import private_socket
-from desktop.services.instance_link import server_name, socket_path
+from desktop.services.instance_link import pipe_path, server_name
 
 log = logging.getLogger("desktop.instance")
 MAX_MESSAGE = 64 * 1024
@@ -136,9 +136,9 @@ def _claim(name: str) -> tuple[str | None, int | None]:
     if sys.platform == "win32":  # pragma: no cover - Windows only (the Windows workflow runs it)
         from desktop.services import windows_pipe
 
-        handle = windows_pipe.claim_name(socket_path(name))
+        handle = windows_pipe.claim_name(pipe_path(name))
         if handle is None:
-            return f"another user's process holds the pipe {socket_path(name)}", None
+            return f"another user's process holds the pipe {pipe_path(name)}", None
         return None, handle
     try:
         private_socket.make_private_folder(Path(name).parent)
