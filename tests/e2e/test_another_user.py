@@ -49,6 +49,9 @@ while True:
 def test_a_squatted_socket_gets_nothing_and_the_phone_runs_anyway(app_program: Path, setup, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     require(Path("/usr/bin/python3").exists(), "the system's python3 (for the other user's listener)")
+    # With a logind runtime folder the phone would listen there, out of the squatter's reach: the fallback in the
+    # shared temporary folder, where the attack happens, is what this replays (CI has no login session).
+    require(not Path(f"/run/user/{os.getuid()}").exists(), "no logind runtime folder for this user")
     argv, env, log_file = signing_in(setup, tmp_path)
     data = Path(argv[argv.index("--data-dir") + 1])
     shared = Path(tempfile.mkdtemp(prefix="ed-shared-tmp-", dir="/tmp"))  # noqa: S108 - a shared /tmp, on purpose
