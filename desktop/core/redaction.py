@@ -38,12 +38,14 @@ _NAME_START = rf"(?:(?<!\w)|{_AFTER_ESCAPE})"
 _END = r"(?!\w|\.\d)"
 
 # --- Secrets -------------------------------------------------------------------------------------------------
-_QUOTE = rf"(?:[\"']|{_escaped('2[27]')})"
+#: A quote, also escaped once or more (``\"``: JSON inside a JSON string) or percent-escaped.
+_QUOTE = rf"(?:\\*[\"']|{_escaped('2[27]')})"
 #: Never a form body's + for a space here: a token may start with +, and a value must be masked from its start.
 _BLANK = rf"(?:[ \t]|{_escaped('20')})*"
-#: A secret's value: up to a quote, a space, ``&``, a comma or closing bracket, raw or percent-escaped; never
-#: ending in a full stop (the sentence's), and never an earlier mask (so redacting twice changes nothing).
-_VALUE_CHAR = rf"(?:(?!{_escaped('2[0267Cc]')})[^\s\"'<>&,;)\]}}])"
+#: A secret's value: up to a quote (or its escaping backslash), a space, ``&``, a comma or closing bracket, raw or
+#: percent-escaped; never ending in a full stop (the sentence's), and never an earlier mask (so redacting twice
+#: changes nothing).
+_VALUE_CHAR = rf"(?:(?!{_escaped('2[0267Cc]')})[^\s\"'<>&,;)\]}}\\])"
 _VALUE = rf"(?!\[redacted)(?:{_VALUE_CHAR}*(?!\.){_VALUE_CHAR})"
 #: Names whose value is always a secret, also in prose (``access_token: X``).
 _SECRET_NAMES = (r"access_token|refresh_token|id_token|ws_access_token|accessToken|refreshToken|idToken"

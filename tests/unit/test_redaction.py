@@ -108,6 +108,7 @@ PARAMETER_SPELLINGS = [
     ("redirect=https%3A%2F%2Fx%2Fcb%3F", "%3D", "%26next%3D1"), ("u=x%253F", "%253D", "%2526n%253D1"),
     ("a=1&", "=", "&b=2"), ("note=", "%20%3D%20", ""), ('{"', '": "', '"}'), ('{"', '":"', '", "n": 1}'),
     ("%7B%22", "%22%3A%22", "%22%7D"), ("{'", "': '", "'}"), ("", " = ", ""),
+    ('"{\\"', '\\": \\"', '\\"}"'), ('\\\\"', '\\\\":\\\\"', '\\\\"'),  # JSON in a JSON string, and deeper
 ]
 #: Only names that are always secrets: ``access_token: X`` in prose (``code: 403`` is not one).
 PROSE_SPELLINGS = [("", ": ", ""), ("got ", ":", " (expires in 3600 s)"), ("", ": ", ". Next"), ("", ": ", ", then"),
