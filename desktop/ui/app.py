@@ -62,8 +62,8 @@ def run_qt(loaded: LoadedSettings, log_path: Path, argv: list[str], *, early_qui
     from desktop.ui.system.single_instance import accept_links
 
     warn_if_the_binding_loses_references()
+    # The settings question's QApplication (early_app, kept alive until here) is the instance _application() takes.
     app = _application()
-    assert early_app is None or early_app is app  # the settings question's application is the one
     extra_ca = extra_ca_file(os.environ)
     from desktop.ui.system.first_loop import FirstLoop
 
