@@ -33,8 +33,8 @@ from pathlib import Path
 
 import platformdirs
 
-from desktop import APP_ID
 from desktop.core.records import record
+from desktop.services.private_files import person_cache_folder
 
 #: The file's name in the packaged app's bundle (next to its Python libraries, ``sys._MEIPASS``).
 BUNDLED_NAME = "pyside-startup.bin"
@@ -67,9 +67,8 @@ def startup_cache() -> StartupCache:
         return StartupCache(file=file, root=file.parent, bundled=True)
     installation = zlib.crc32(os.fsencode(sys.prefix))
     root = Path(platformdirs.user_cache_dir())
-    folder = Path(platformdirs.user_cache_dir(APP_ID, appauthor=False))
-    return StartupCache(file=folder / f"pyside-startup-{sys.implementation.cache_tag}-{installation:08x}.bin",
-                        root=root)
+    name = f"pyside-startup-{sys.implementation.cache_tag}-{installation:08x}.bin"
+    return StartupCache(file=person_cache_folder() / name, root=root)
 
 
 def read_cache(cache: StartupCache) -> bytes:
