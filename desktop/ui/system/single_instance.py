@@ -74,11 +74,11 @@ class InstanceServer(QObject):
 
     def _accept(self) -> None:
         while (socket := self._server.nextPendingConnection()) is not None:
-            # Each connection is freed once it is over: a hotkey sends a command per press, all day long.
+            # Each connection is freed once it is over (answered, or aborted: abort() emits disconnected too): a
+            # hotkey sends a command per press, all day long.
             socket.disconnected.connect(socket.deleteLater)
             if not self._from_owner(socket):
                 socket.abort()
-                socket.deleteLater()
                 continue
             socket.readyRead.connect(lambda s=socket: self._read(s))
 
@@ -100,7 +100,6 @@ class InstanceServer(QObject):
             if socket.bytesAvailable() > MAX_MESSAGE:
                 log.warning("dropped a message from another start: longer than %d bytes", MAX_MESSAGE)
                 socket.abort()
-                socket.deleteLater()
             return
         line = bytes(socket.readLine().data())
         try:
@@ -112,7 +111,6 @@ class InstanceServer(QObject):
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("ignored a malformed message from another start: %s", exc)
             socket.abort()
-            socket.deleteLater()
             return
         if command is not None:
             reason = self._run_command(command) if self._run_command else "this instance takes no commands"
