@@ -57,10 +57,6 @@ def socket_folders(env: Mapping[str, str] | None = None, uid: int | None = None)
     return list(dict.fromkeys(folders))
 
 
-def socket_folder(env: Mapping[str, str] | None = None, uid: int | None = None) -> Path:
-    """The folder the phone listens in: the first of :func:`socket_folders`."""
-    return socket_folders(env, uid)[0]
-
 
 def folder_problem(folder: Path, uid: int) -> str | None:
     """Why ``folder`` is not a private folder of ``uid`` (missing counts), or None when it is."""

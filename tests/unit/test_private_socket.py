@@ -26,6 +26,12 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets; t
 OTHER_UID = 4242
 
 
+@pytest.fixture(autouse=True)
+def no_logind_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own /run/user/<uid>, if it has one, takes no part unless a test names a stand-in."""
+    monkeypatch.setattr(private_socket, "LOGIND_RUNTIME", str(tmp_path / "no-logind-{uid}"))
+
+
 def other_uid_possible() -> None:
     require(os.getuid() == 0, "changing a file's owner needs root (CI runs as root)")
 
@@ -70,7 +76,7 @@ class Listener:
 def test_the_session_s_runtime_folder_is_used_when_it_is_private(tmp_path: Path) -> None:
     runtime = private(tmp_path / "run")
     env = {"XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp_path)}
-    assert private_socket.socket_folder(env) == runtime / "embeddable-desktop"
+    assert private_socket.socket_folders(env)[0] == runtime / "embeddable-desktop"
 
 
 @pytest.mark.parametrize("mode", [0o755, 0o770, 0o711, 0o701])
@@ -78,7 +84,7 @@ def test_a_runtime_folder_others_can_enter_is_not_used(tmp_path: Path, mode: int
     runtime = private(tmp_path / "run")
     runtime.chmod(mode)
     env = {"XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp_path)}
-    assert private_socket.socket_folder(env, uid=os.getuid()) == tmp_path / f"embeddable-desktop-{os.getuid()}"
+    assert private_socket.socket_folders(env, uid=os.getuid())[0] == tmp_path / f"embeddable-desktop-{os.getuid()}"
 
 
 def test_another_user_s_runtime_folder_is_not_used(tmp_path: Path) -> None:
@@ -86,13 +92,13 @@ def test_another_user_s_runtime_folder_is_not_used(tmp_path: Path) -> None:
     runtime = private(tmp_path / "run")
     os.chown(runtime, OTHER_UID, OTHER_UID)  # e.g. after su, XDG_RUNTIME_DIR still names the first user's
     env = {"XDG_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp_path)}
-    assert private_socket.socket_folder(env).parent == tmp_path
+    assert private_socket.socket_folders(env)[0].parent == tmp_path
 
 
 def test_the_fallback_folder_is_per_user_and_the_user_is_the_uid(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"TMPDIR": str(tmp_path)}
-    assert private_socket.socket_folder(env, uid=1000) != private_socket.socket_folder(env, uid=1001)
+    assert private_socket.socket_folders(env, uid=1000) != private_socket.socket_folders(env, uid=1001)
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     name = instance_link.server_name(Path("/data"))
